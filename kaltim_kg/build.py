@@ -1,0 +1,281 @@
+"""Records → RDF. Pure and deterministic: no clock, no network, no files written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from kaltim_kg.config import resource_dir
+from kaltim_kg.facts import Facts, SourceFacts, Text, Where
+from kaltim_kg.namespaces import (
+    CUR,
+    DEFAULT_BASE_URI,
+    EU_COUNTRY,
+    GEONAMES,
+    KKG,
+    PREFIXES,
+    SCHEMA,
+    WD,
+    graph_iri,
+    mint_iri,
+)
+from kaltim_kg.reference import Reference
+
+ONTOLOGY_GRAPH = "ontology"
+REFERENCE_GRAPH = "reference"
+EU_CURRENCY = "http://publications.europa.eu/resource/authority/currency/"
+TRADE_TYPES = {"export": KKG.Export, "domestic-sale": KKG.DomesticSale}
+SECTORS = {"creative-industry": KKG.CreativeIndustry}
+
+
+@dataclass
+class BuiltGraph:
+    """The dataset plus where each subject was stated, to point SHACL results at lines."""
+
+    dataset: Dataset
+    origins: dict[URIRef, Where] = field(default_factory=dict)
+
+
+def new_dataset() -> Dataset:
+    dataset = Dataset(default_union=True)
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace, override=True)
+    return dataset
+
+
+def ontology_graph(path: Path | None = None) -> Graph:
+    """Parse the hand-written ontology."""
+    return Graph().parse(path or resource_dir("ontology") / "kaltim.ttl", format="turtle")
+
+
+def _labels(graph: Graph, subject: URIRef, text: Text, predicate: URIRef = RDFS.label) -> None:
+    graph.add((subject, predicate, Literal(text.id, lang="id")))
+    graph.add((subject, predicate, Literal(text.en, lang="en")))
+
+
+def _gyear(year: int) -> Literal:
+    return Literal(f"{year:04d}", datatype=XSD.gYear)
+
+
+class _Builder:
+    def __init__(self, base_uri: str) -> None:
+        self.base = base_uri
+        self.origins: dict[URIRef, Where] = {}
+
+    def iri(self, kind: str, key: str) -> URIRef:
+        return mint_iri(kind, key, self.base)
+
+    def reference(self, graph: Graph, reference: Reference) -> None:
+        for country in reference.countries.values():
+            node = self.iri("country", country.code)
+            graph.add((node, RDF.type, KKG.Country))
+            graph.add((node, RDFS.label, Literal(country.name_en, lang="en")))
+            graph.add((node, RDFS.label, Literal(country.name_id, lang="id")))
+            graph.add((node, SKOS.prefLabel, Literal(country.name_en, lang="en")))
+            graph.add((node, SKOS.prefLabel, Literal(country.name_id, lang="id")))
+            for alias in country.aliases:
+                if alias not in (country.name_id, country.name_en):
+                    graph.add((node, SKOS.altLabel, Literal(alias, lang="id")))
+            graph.add((node, KKG.isoAlpha2, Literal(country.code)))
+            graph.add((node, KKG.isoAlpha3, Literal(country.alpha3)))
+            graph.add((node, KKG.isoNumeric, Literal(country.numeric)))
+            if country.un_m49:
+                graph.add((node, KKG.unM49, Literal(country.un_m49)))
+            graph.add((node, OWL.sameAs, WD[country.wikidata]))
+            graph.add((node, OWL.sameAs, URIRef(f"{GEONAMES}{country.geonames}/")))
+            graph.add((node, SKOS.exactMatch, EU_COUNTRY[country.eu_authority]))
+            if country.note:
+                graph.add((node, SKOS.note, Literal(country.note, lang="en")))
+            graph.add((node, DCTERMS.source, Literal(country.source)))
+        for region in reference.regions.values():
+            node = self.iri("region", region.code)
+            graph.add((node, RDF.type, KKG.Region))
+            graph.add((node, RDFS.label, Literal(region.name_en, lang="en")))
+            graph.add((node, RDFS.label, Literal(region.name_id, lang="id")))
+            for alias in region.aliases:
+                graph.add((node, SKOS.altLabel, Literal(alias, lang="id")))
+            graph.add((node, KKG.isoSubdivisionCode, Literal(region.code)))
+            graph.add((node, KKG.bpsCode, Literal(region.bps_code)))
+            graph.add((node, KKG.inCountry, self.iri("country", region.country)))
+            graph.add((node, OWL.sameAs, WD[region.wikidata]))
+            graph.add((node, OWL.sameAs, URIRef(f"{GEONAMES}{region.geonames}/")))
+            graph.add((node, DCTERMS.source, Literal(region.source)))
+        for commodity in reference.commodities.values():
+            node = self.iri("commodity", commodity.key)
+            graph.add((node, RDF.type, KKG.Commodity))
+            graph.add((node, RDFS.label, Literal(commodity.name_en, lang="en")))
+            graph.add((node, RDFS.label, Literal(commodity.name_id, lang="id")))
+            graph.add((node, SKOS.prefLabel, Literal(commodity.name_en, lang="en")))
+            graph.add((node, SKOS.prefLabel, Literal(commodity.name_id, lang="id")))
+            for alias in commodity.aliases:
+                if alias.casefold() != commodity.name_id.casefold():
+                    graph.add((node, SKOS.altLabel, Literal(alias, lang="id")))
+            graph.add((node, KKG.hsCode, Literal(commodity.hs_code)))
+            graph.add((node, KKG.hsDescription, Literal(commodity.hs_label, lang="en")))
+            graph.add((node, SKOS.scopeNote, Literal(commodity.hs_note, lang="en")))
+            if commodity.related_wikidata:
+                graph.add((node, SKOS.relatedMatch, WD[commodity.related_wikidata]))
+            if commodity.agrovoc_broader:
+                graph.add((node, SKOS.broadMatch, URIRef(commodity.agrovoc_broader)))
+            graph.add((node, DCTERMS.source, Literal(commodity.source)))
+        # The rupiah, linked once so every monetary amount can point at it.
+        graph.add((CUR.IDR, RDFS.label, Literal("Rupiah", lang="en")))
+        graph.add((CUR.IDR, RDFS.label, Literal("Rupiah", lang="id")))
+        graph.add((CUR.IDR, SKOS.notation, Literal("IDR")))
+        graph.add((CUR.IDR, SKOS.exactMatch, WD.Q41588))
+        graph.add((CUR.IDR, SKOS.exactMatch, URIRef(EU_CURRENCY + "IDR")))
+
+    def fact(
+        self, graph: Graph, node: URIRef, source: URIRef, sentences: list[str], where: Where
+    ) -> None:
+        """Attach provenance: the verbatim sentences and the source document."""
+        for sentence in sentences:
+            graph.add((node, KKG.evidence, Literal(sentence, lang="id")))
+        graph.add((node, PROV.wasDerivedFrom, source))
+        self.origins[node] = where
+
+    def source(self, graph: Graph, facts: SourceFacts) -> None:
+        s = facts.source
+        text = facts.sentences
+        source = self.iri("source", s.key)
+
+        def said(keys: tuple[str, ...]) -> list[str]:
+            return [text[k] for k in keys]
+
+        graph.add((source, RDF.type, SCHEMA.NewsArticle))
+        graph.add((source, RDF.type, PROV.Entity))
+        graph.add((source, SCHEMA.headline, Literal(s.title.id, lang="id")))
+        graph.add((source, SCHEMA.alternativeHeadline, Literal(s.title.en, lang="en")))
+        _labels(graph, source, s.title)
+        graph.add(
+            (source, SCHEMA.datePublished, Literal(s.date_published.isoformat(), datatype=XSD.date))
+        )
+        graph.add((source, SCHEMA.inLanguage, Literal(s.language)))
+        graph.add((source, SCHEMA.url, URIRef(s.url)))
+        self.origins[source] = s.where
+        org_keys = {o.key for o in facts.organizations}
+        publisher_kind = "organization" if s.publisher in org_keys else "agency"
+        graph.add((source, SCHEMA.publisher, self.iri(publisher_kind, s.publisher)))
+        if s.released_by:
+            graph.add((source, SCHEMA.sourceOrganization, self.iri("agency", s.released_by)))
+        if s.about_region:
+            graph.add((source, SCHEMA.about, self.iri("region", s.about_region)))
+
+        for org in facts.organizations:
+            node = self.iri("organization", org.key)
+            graph.add((node, RDF.type, SCHEMA.NewsMediaOrganization))
+            graph.add((node, RDF.type, ORG.Organization))
+            _labels(graph, node, org.name)
+            if org.url:
+                graph.add((node, SCHEMA.url, URIRef(org.url)))
+            self.origins[node] = org.where
+
+        for agency in facts.agencies:
+            node = self.iri("agency", agency.key)
+            graph.add((node, RDF.type, KKG.Agency))
+            if "ipska" in agency.acts_as:
+                graph.add((node, RDF.type, KKG.IPSKA))
+            _labels(graph, node, agency.name)
+            if agency.short_name:
+                graph.add((node, SKOS.altLabel, Literal(agency.short_name, lang="id")))
+            if agency.part_of:
+                graph.add((node, ORG.subOrganizationOf, self.iri("agency", agency.part_of)))
+            if agency.jurisdiction:
+                graph.add((node, KKG.jurisdiction, self.iri("region", agency.jurisdiction)))
+            if agency.url:
+                graph.add((node, SCHEMA.url, URIRef(agency.url)))
+            self.fact(graph, node, source, said(agency.evidence), agency.where)
+
+        for person in facts.people:
+            node = self.iri("person", person.key)
+            graph.add((node, RDF.type, KKG.Person))
+            graph.add((node, RDFS.label, Literal(person.name)))
+            graph.add((node, FOAF.name, Literal(person.name)))
+            if person.nickname:
+                graph.add((node, FOAF.nick, Literal(person.nickname)))
+            _labels(graph, node, person.role, SCHEMA.jobTitle)
+            if person.head_of:
+                graph.add((node, ORG.headOf, self.iri("agency", person.head_of)))
+            self.fact(graph, node, source, said(person.evidence), person.where)
+
+        for cohort in facts.cohorts:
+            node = self.iri("cohort", cohort.cohort_key)
+            value = URIRef(f"{node}#trade-value")
+            graph.add((node, RDF.type, KKG.SMECohort))
+            _labels(graph, node, cohort.label)
+            graph.add((node, KKG.period, _gyear(cohort.year)))
+            graph.add((node, KKG.tradeType, TRADE_TYPES[cohort.trade_type]))
+            if cohort.sector:
+                graph.add((node, KKG.sector, SECTORS[cohort.sector]))
+            if cohort.member_count is not None:
+                count = Literal(cohort.member_count, datatype=XSD.nonNegativeInteger)
+                graph.add((node, KKG.memberCount, count))
+            graph.add((node, KKG.tradeValue, value))
+            graph.add((value, RDF.type, SCHEMA.MonetaryAmount))
+            graph.add(
+                (value, SCHEMA.value, Literal(Decimal(cohort.value_idr), datatype=XSD.decimal))
+            )
+            graph.add((value, SCHEMA.currency, Literal("IDR")))
+            graph.add((value, KKG.currencyUnit, CUR.IDR))
+            rupiah = f"Rp{cohort.value_idr:,}".replace(",", ".")
+            graph.add((value, RDFS.label, Literal(rupiah, lang="id")))
+            graph.add((value, RDFS.label, Literal(f"IDR {cohort.value_idr:,}", lang="en")))
+            if cohort.certified_by:
+                graph.add((node, KKG.certifiedBy, self.iri("agency", cohort.certified_by)))
+            if cohort.supervised_by:
+                graph.add((node, KKG.supervisedBy, self.iri("agency", cohort.supervised_by)))
+            if cohort.reported_by:
+                graph.add((node, KKG.reportedBy, self.iri("person", cohort.reported_by)))
+            self.fact(graph, node, source, said(cohort.evidence), cohort.where)
+            self.origins[value] = cohort.where
+
+        cohorts = {c.key: c for c in facts.cohorts}
+        for flow in facts.flows:
+            node = self.iri("flow", flow.flow_key)
+            cohort = cohorts[flow.exporter]
+            graph.add((node, RDF.type, KKG.ExportFlow))
+            graph.add((node, KKG.commodity, self.iri("commodity", flow.commodity)))
+            graph.add((node, KKG.destination, self.iri("country", flow.destination)))
+            graph.add((node, KKG.origin, self.iri("region", s.about_region or "ID-KI")))
+            graph.add((node, KKG.exporter, self.iri("cohort", cohort.cohort_key)))
+            graph.add((node, KKG.period, _gyear(flow.year)))
+            self.fact(graph, node, source, said(flow.evidence), flow.where)
+
+        for statement in facts.statements:
+            node = self.iri("statement", statement.key)
+            graph.add((node, RDF.type, KKG.Statement))
+            if statement.mode == "direct":
+                graph.add((node, RDF.type, KKG.Quotation))
+            graph.add((node, KKG.statementText, Literal(statement.text, lang=s.language)))
+            graph.add((node, KKG.speaker, self.iri("person", statement.speaker)))
+            if statement.date:
+                graph.add(
+                    (
+                        node,
+                        SCHEMA.dateCreated,
+                        Literal(statement.date.isoformat(), datatype=XSD.date),
+                    )
+                )
+            self.fact(graph, node, source, said(statement.evidence), statement.where)
+
+
+def build_dataset(
+    facts: Facts, base_uri: str = DEFAULT_BASE_URI, ontology: Graph | None = None
+) -> BuiltGraph:
+    """Turn checked facts into a Dataset: the ontology, reference and one graph per source."""
+    dataset = new_dataset()
+    builder = _Builder(base_uri)
+    onto = dataset.graph(graph_iri(ONTOLOGY_GRAPH, base_uri))
+    for triple in ontology if ontology is not None else ontology_graph():
+        onto.add(triple)
+    builder.reference(dataset.graph(graph_iri(REFERENCE_GRAPH, base_uri)), facts.reference)
+    for source_facts in facts.sources:
+        graph = dataset.graph(graph_iri(source_facts.source.key, base_uri))
+        builder.source(graph, source_facts)
+    if any(isinstance(s, BNode) for s in dataset.subjects()):
+        raise AssertionError("build must not mint blank nodes: dumps would not be deterministic")
+    return BuiltGraph(dataset, builder.origins)

@@ -1,0 +1,201 @@
+"""The `kaltim-kg` command line: thin wrappers over library functions. Only this module prints or exits."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kaltim_kg import __version__
+from kaltim_kg.config import Settings, load_settings
+from kaltim_kg.dumps import DUMPS_BY_NAME
+from kaltim_kg.errors import FactsErrors, KaltimKGError, ValidationFailed
+
+EXIT_INVALID = 1
+EXIT_ERROR = 2
+
+store_option = click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Store directory (env KALTIM_KG_STORE; default: per-user data dir).",
+)
+base_option = click.option("--base-uri", help="Base IRI (env KALTIM_KG_BASE_URI).")
+data_option = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Folder of curated data files (env KALTIM_KG_DATA; default: the shipped data).",
+)
+
+
+def _settings(**overrides: Any) -> Settings:
+    try:
+        return load_settings(**overrides)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+def _progress(message: str) -> None:
+    click.echo(f"· {message}", err=True)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn library errors into one-line reasons and meaningful exit codes."""
+    try:
+        yield
+    except (FactsErrors, ValidationFailed) as exc:
+        for line in str(exc).splitlines():
+            click.echo(line, err=True)
+        sys.exit(EXIT_INVALID)
+    except KaltimKGError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kaltim-kg")
+def main() -> None:
+    """Publish East Kalimantan SME trade facts as a linked-data knowledge graph."""
+
+
+@main.command()
+@store_option
+@data_option
+@base_option
+def build(store_dir: Path | None, data_dir: Path | None, base_uri: str | None) -> None:
+    """Facts → graph → SHACL gate → store + dumps, published atomically."""
+    from kaltim_kg.publish import build as run_build
+
+    settings = _settings(store_dir=store_dir, data_dir=data_dir, base_uri=base_uri)
+    started = time.monotonic()
+    with _errors():
+        result = run_build(settings, progress=_progress)
+    click.echo(
+        f"built generation {result.generation.id}: {result.triples} quads in "
+        f"{len(result.graphs)} graphs ({time.monotonic() - started:.1f} s) → {settings.store_dir}"
+    )
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "turtle"]), default="text", show_default=True
+)
+@data_option
+@base_option
+def validate(
+    files: tuple[Path, ...], fmt: str, data_dir: Path | None, base_uri: str | None
+) -> None:
+    """Check data files (YAML facts, or RDF) against the SHACL shapes.
+
+    Exit 0: conforms; 1: does not conform; 2: error (unreadable input).
+    """
+    from kaltim_kg.build import ontology_graph
+    from kaltim_kg.publish import check
+    from kaltim_kg.validate import validate_graph
+
+    settings = _settings(data_dir=data_dir, base_uri=base_uri)
+    rdf_files = [f for f in files if f.suffix not in (".yaml", ".yml")]
+    yaml_files = [f for f in files if f.suffix in (".yaml", ".yml")]
+    with _errors():
+        if rdf_files:
+            report = validate_graph(_parse_rdf(rdf_files), ontology=ontology_graph())
+        else:
+            _, _, report = check(settings, yaml_files or None)
+    if fmt == "turtle":
+        click.echo(report.graph.serialize(format="turtle"))
+    else:
+        click.echo("Conforms: True" if report.conforms else "Conforms: False")
+        for line in report.lines:
+            click.echo(line)
+    sys.exit(0 if report.conforms else EXIT_INVALID)
+
+
+def _parse_rdf(paths: list[Path]) -> Any:
+    from rdflib import Graph
+    from rdflib.util import guess_format
+
+    graph = Graph()
+    for path in paths:
+        try:
+            graph.parse(path, format=guess_format(str(path)) or "turtle")
+        except Exception as exc:  # any parser failure is a usage error on that file
+            click.echo(f"{path}: cannot parse RDF: {exc}", err=True)
+            sys.exit(EXIT_ERROR)
+    return graph
+
+
+@main.command()
+@click.argument("query_or_file")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@store_option
+def query(query_or_file: str, fmt: str, store_dir: Path | None) -> None:
+    """Run a SPARQL query (text or a file) against the local store."""
+    from kaltim_kg.local_query import run_local_query
+
+    settings = _settings(store_dir=store_dir)
+    path = Path(query_or_file)
+    text = (
+        path.read_text(encoding="utf-8")
+        if len(query_or_file) < 4096 and path.is_file()
+        else query_or_file
+    )
+    with _errors():
+        output = run_local_query(settings, text, fmt)
+    click.echo(output, nl=not output.endswith("\n"))
+
+
+@main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(sorted(DUMPS_BY_NAME)), default="ttl", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (gzip if it ends in .gz); default: standard output, uncompressed.",
+)
+@store_option
+def dump(fmt: str, output: Path | None, store_dir: Path | None) -> None:
+    """Write a dump of the current store generation."""
+    from kaltim_kg.store import StoreDir
+
+    settings = _settings(store_dir=store_dir)
+    with _errors():
+        generation = StoreDir(settings.store_dir).require_current()
+    dump_format = DUMPS_BY_NAME[fmt]
+    source = generation.dumps_dir / dump_format.filename
+    opener: Callable[..., Any] = gzip.open if dump_format.gzipped else open
+    with opener(source, "rb") as plain:
+        if output is None:
+            shutil.copyfileobj(plain, sys.stdout.buffer)
+        elif output.suffix == ".gz":
+            if dump_format.gzipped:
+                shutil.copyfile(source, output)
+            else:
+                with gzip.open(output, "wb") as out:
+                    shutil.copyfileobj(plain, out)
+        else:
+            with output.open("wb") as out:
+                shutil.copyfileobj(plain, out)
+    if output is not None:
+        click.echo(f"wrote {output}", err=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

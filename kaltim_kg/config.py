@@ -1,0 +1,91 @@
+"""Settings (defaults < env KALTIM_KG_* < CLI flags) and where shipped resources live."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from kaltim_kg.namespaces import DEFAULT_BASE_URI, normalise_base
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+ENV_PREFIX = "KALTIM_KG_"
+
+
+def resource_dir(name: str) -> Path:
+    """Locate a shipped resource folder (ontology, shapes, data, reference).
+
+    In a wheel they are copied under `kaltim_kg/resources/`; in a source checkout or an
+    editable install they are the top-level folders of the repository.
+    """
+    for candidate in (_PACKAGE_DIR / "resources" / name, _PACKAGE_DIR.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"shipped resource folder {name!r} not found beside {_PACKAGE_DIR}")
+
+
+def default_store_dir() -> Path:
+    """Per-user store location, following the XDG base directory convention."""
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "kaltim-kg" / "store"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable; one instance flows from the CLI or app factory downwards."""
+
+    base_uri: str = DEFAULT_BASE_URI
+    store_dir: Path = field(default_factory=default_store_dir)
+    data_dir: Path | None = None  # None: the curated data shipped with the package
+    host: str = "127.0.0.1"
+    port: int = 8080
+    workers: int = 2
+    threads: int = 4
+    query_timeout: float = 30.0
+    max_result_rows: int = 100_000
+    max_request_bytes: int = 1_000_000
+    cache_entries: int = 256
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "base_uri", normalise_base(self.base_uri))
+        object.__setattr__(self, "store_dir", Path(self.store_dir).expanduser())
+        if self.data_dir is not None:
+            object.__setattr__(self, "data_dir", Path(self.data_dir).expanduser())
+
+    @property
+    def facts_dir(self) -> Path:
+        """Folder of curated fact files to build from."""
+        return self.data_dir if self.data_dir is not None else resource_dir("data")
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """Return a copy with the given non-None values applied."""
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _coerce(name: str, raw: str, annotation: Any) -> Any:
+    kind = str(annotation)
+    try:
+        if "int" in kind and "Path" not in kind:
+            return int(raw)
+        if "float" in kind:
+            return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{ENV_PREFIX}{name.upper()}: not a number: {raw!r}") from exc
+    return raw
+
+
+def load_settings(env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Build settings from defaults, then `KALTIM_KG_*` variables, then explicit overrides."""
+    env = os.environ if env is None else env
+    from_env: dict[str, Any] = {}
+    for f in fields(Settings):
+        raw = env.get(ENV_PREFIX + f.name.upper())
+        if raw is None and f.name == "store_dir":
+            raw = env.get(ENV_PREFIX + "STORE")
+        if raw is None and f.name == "data_dir":
+            raw = env.get(ENV_PREFIX + "DATA")
+        if raw:
+            from_env[f.name] = _coerce(f.name, raw, f.type)
+    return Settings(**from_env).with_overrides(**overrides)

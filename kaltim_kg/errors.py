@@ -1,0 +1,45 @@
+"""The one hierarchy of errors the library raises; the CLI and web layers translate them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class KaltimKGError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class FactsError(KaltimKGError):
+    """A curated data file is malformed or states something impossible."""
+
+    def __init__(self, path: Path | str, line: int | None, reason: str) -> None:
+        self.path = str(path)
+        self.line = line
+        self.reason = reason
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {reason}")
+
+
+class FactsErrors(KaltimKGError):
+    """Several FactsError found in one pass; reported together, one per line."""
+
+    def __init__(self, errors: list[FactsError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+class ValidationFailed(KaltimKGError):
+    """The SHACL gate rejected the graph; `lines` are `file:line: reason` messages."""
+
+    def __init__(self, lines: list[str], report_text: str) -> None:
+        self.lines = lines
+        self.report_text = report_text
+        super().__init__("\n".join(lines) or "SHACL validation failed")
+
+
+class StoreError(KaltimKGError):
+    """The store is missing, locked or unreadable."""
+
+
+class LoadError(KaltimKGError):
+    """An RDF file given to `load` could not be read or parsed."""

@@ -1,0 +1,118 @@
+"""One table: media type ↔ format name ↔ file suffix, and content negotiation over it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pyoxigraph
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+
+
+@dataclass(frozen=True)
+class Format:
+    """A serialisation the server can produce."""
+
+    name: str  # what ?format= / ?output= accept, e.g. "turtle"
+    media_type: str  # the canonical Content-Type
+    aliases: tuple[str, ...]  # other media types and short names that select it
+    suffix: str  # file suffix for document URLs and dumps, without the dot
+    kind: str  # "results" (SELECT/ASK), "graph" (triples), "dataset" (quads) or "html"
+    oxigraph: pyoxigraph.RdfFormat | pyoxigraph.QueryResultsFormat | None = None
+
+    @property
+    def content_type(self) -> str:
+        text = self.media_type.startswith("text/") or self.media_type.endswith(("json", "xml"))
+        return f"{self.media_type}; charset=utf-8" if text else self.media_type
+
+
+_R = pyoxigraph.QueryResultsFormat
+_G = pyoxigraph.RdfFormat
+
+FORMATS: tuple[Format, ...] = (
+    Format(
+        "json",
+        "application/sparql-results+json",
+        ("application/json", "srj"),
+        "srj",
+        "results",
+        _R.JSON,
+    ),
+    Format(
+        "xml",
+        "application/sparql-results+xml",
+        ("application/xml", "text/xml", "srx"),
+        "srx",
+        "results",
+        _R.XML,
+    ),
+    Format("csv", "text/csv", (), "csv", "results", _R.CSV),
+    Format("tsv", "text/tab-separated-values", (), "tsv", "results", _R.TSV),
+    Format("turtle", "text/turtle", ("application/x-turtle", "ttl"), "ttl", "graph", _G.TURTLE),
+    Format("ntriples", "application/n-triples", ("text/plain", "nt"), "nt", "graph", _G.N_TRIPLES),
+    Format(
+        "jsonld",
+        "application/ld+json",
+        ("application/json", "json-ld"),
+        "jsonld",
+        "graph",
+        _G.JSON_LD,
+    ),
+    Format(
+        "rdfxml",
+        "application/rdf+xml",
+        ("application/xml", "text/xml", "rdf", "xml"),
+        "rdf",
+        "graph",
+        _G.RDF_XML,
+    ),
+    Format("nquads", "application/n-quads", ("nq",), "nq", "dataset", _G.N_QUADS),
+    Format("trig", "application/trig", (), "trig", "dataset", _G.TRIG),
+    Format("html", "text/html", ("application/xhtml+xml", "htm"), "html", "html", None),
+)
+BY_NAME = {f.name: f for f in FORMATS}
+
+_BARE_Q = re.compile(r";\s*q\s*=\s*\.")
+
+
+def parse_accept(header: str | None) -> MIMEAccept:
+    """Parse an Accept header; werkzeug 3.1 drops entries written `q=.5`, so add the zero."""
+    return parse_accept_header(_BARE_Q.sub(";q=0.", header or ""), MIMEAccept)
+
+
+def by_name(name: str, offers: Sequence[Format]) -> Format | None:
+    """Resolve a `format=`/`output=` value (a short name, suffix or media type) among offers."""
+    wanted = name.strip().lower()
+    for fmt in offers:
+        if wanted in (fmt.name, fmt.suffix, fmt.media_type, *fmt.aliases):
+            return fmt
+    return None
+
+
+def negotiate(
+    accept: str | None, offers: Sequence[Format], default: Format | None = None
+) -> Format | None:
+    """Pick the best offer for an Accept header (q-values, wildcards); None means 406.
+
+    No Accept header, or only `*/*`, selects `default` (else the first offer). Among offers
+    of equal quality the order of `offers` decides, so callers list their preference first.
+    """
+    default = default or offers[0]
+    parsed = parse_accept(accept)
+    if not accept or not parsed or all(value == "*/*" for value, _ in parsed):
+        return default
+    best: Format | None = None
+    best_quality = 0.0
+    for fmt in offers:
+        quality = max(parsed.quality(t) for t in (fmt.media_type, *_media(fmt.aliases)))
+        if quality > best_quality:
+            best, best_quality = fmt, quality
+    if best is not None and parsed.quality(default.media_type) >= best_quality:
+        return default
+    return best
+
+
+def _media(aliases: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(a for a in aliases if "/" in a)

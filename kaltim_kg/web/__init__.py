@@ -1,0 +1,21 @@
+"""The Flask application factory; one blueprint per feature module."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from kaltim_kg.config import Settings, load_settings
+from kaltim_kg.web import current
+
+
+def create_app(
+    settings: Settings | None = None, test_config: dict[str, Any] | None = None
+) -> Flask:
+    """Create the app serving the store named by `settings` (built already: see ensure_built)."""
+    app = Flask(__name__)
+    app.config["KALTIM_KG_SETTINGS"] = settings or load_settings()
+    app.config.update(test_config or {})
+    current.init_app(app)
+    return app

@@ -1,0 +1,5 @@
+"""`python -m kaltim_kg` is the `kaltim-kg` command."""
+
+from kaltim_kg.cli import main
+
+main()

@@ -1,0 +1,7 @@
+"""The home page (/)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("home", __name__)

@@ -165,6 +165,7 @@ class _Reader:
         self.path = path
         self.reference = reference
         self.errors: list[FactsError] = []
+        self.declared: dict[str, set[str]] = {}
 
     def error(self, line: int | None, reason: str) -> None:
         self.errors.append(FactsError(self.path, line, reason))
@@ -297,6 +298,10 @@ class _Reader:
         sentences = self.read_sentences(doc, source.text if source else None)
         if source is None:
             return None
+        self.declared = {
+            section: {str(n.get("key")) for n in self.items(doc, section)}
+            for section in ("organizations", "agencies", "people", "cohorts")
+        }
         facts = SourceFacts(self.path, source, sentences)
         facts.organizations = self.each(doc, "organizations", self.read_organization)
         facts.agencies = self.each(doc, "agencies", lambda n: self.read_agency(n, sentences))
@@ -380,7 +385,7 @@ class _Reader:
 
     def read_agency(self, node: LineDict, sentences: dict[str, str]) -> Agency | None:
         optional = ("short_name", "part_of", "jurisdiction", "url", "acts_as")
-        if not self.fields(node, "agency", ("key", "name", "evidence"), optional):
+        if not self.fields(node, "agency", ("key", "name"), (*optional, "evidence")):
             return None
         name = self.text(node, "name", "agency")
         roles = node.get("acts_as") or []
@@ -407,7 +412,7 @@ class _Reader:
 
     def read_person(self, node: LineDict, sentences: dict[str, str]) -> Person | None:
         optional = ("nickname", "head_of")
-        if not self.fields(node, "person", ("key", "name", "role", "evidence"), optional):
+        if not self.fields(node, "person", ("key", "name", "role"), (*optional, "evidence")):
             return None
         role = self.text(node, "role", "person")
         evidence = self.evidence(node, sentences, "person")
@@ -424,8 +429,9 @@ class _Reader:
         )
 
     def read_cohort(self, node: LineDict, sentences: dict[str, str]) -> Cohort | None:
-        required = ("key", "year", "label", "trade_type", "value_idr", "evidence")
+        required = ("key", "year", "label", "trade_type", "value_idr")
         optional = ("sector", "member_count", "certified_by", "supervised_by", "reported_by")
+        optional += ("evidence",)
         if not self.fields(node, "cohort", required, optional):
             return None
         what = f"cohort {node['key']!r}"
@@ -454,8 +460,8 @@ class _Reader:
         )
 
     def read_flow(self, node: LineDict, sentences: dict[str, str]) -> Flow | None:
-        required = ("year", "commodity", "destination", "exporter", "evidence")
-        if not self.fields(node, "flow", required, ()):
+        required = ("year", "commodity", "destination", "exporter")
+        if not self.fields(node, "flow", required, ("evidence",)):
             return None
         year = self.year(node, "flow")
         commodity = str(node["commodity"])
@@ -472,8 +478,8 @@ class _Reader:
         )
 
     def read_statement(self, node: LineDict, sentences: dict[str, str]) -> Statement | None:
-        required = ("key", "speaker", "mode", "text", "evidence")
-        if not self.fields(node, "statement", required, ("date",)):
+        required = ("key", "speaker", "mode", "text")
+        if not self.fields(node, "statement", required, ("date", "evidence")):
             return None
         mode = self.choice(node, "mode", STATEMENT_MODES, "statement")
         evidence = self.evidence(node, sentences, "statement")
@@ -492,10 +498,10 @@ class _Reader:
 
     def check_links(self, facts: SourceFacts) -> None:
         """Check that every key a record points at exists, and that nothing is stated twice."""
-        orgs = {o.key for o in facts.organizations}
-        agencies = {a.key for a in facts.agencies}
-        people = {p.key for p in facts.people}
-        cohorts = {c.key for c in facts.cohorts}
+        orgs = self.declared["organizations"]
+        agencies = self.declared["agencies"]
+        people = self.declared["people"]
+        cohorts = self.declared["cohorts"]
         where_line = facts.source.where.line
 
         def need(value: str | None, known: set[str], what: str, line: int) -> None:
@@ -552,7 +558,8 @@ def read_file(path: Path, reference: Reference) -> SourceFacts:
         reader.errors.append(exc)
         facts = None
     if reader.errors or facts is None:
-        raise FactsErrors(reader.errors or [FactsError(path, None, "no facts read")])
+        unique = list({(e.line, e.reason): e for e in reader.errors}.values())
+        raise FactsErrors(unique or [FactsError(path, None, "no facts read")])
     return facts
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,8 +60,8 @@ def graph_counts(store: pyoxigraph.Store) -> dict[str, int]:
 
 def _finish(
     staging: Staging, store: pyoxigraph.Store, built_graphs: list[str], progress: Progress
-) -> dict[str, int]:
-    """Flush the staged database, write dumps from it, and write the manifest."""
+) -> None:
+    """Write dumps from the staged database, and the manifest."""
     store.flush()
     counts = graph_counts(store)
     write_dumps(store, staging.dumps_dir, progress=progress)
@@ -74,13 +73,6 @@ def _finish(
             "quads": sum(counts.values()),
         }
     )
-    return counts
-
-
-def _close(store: pyoxigraph.Store) -> None:
-    # pyoxigraph closes the database when the object is collected; do it before the rename.
-    del store
-    gc.collect()
 
 
 def build(
@@ -103,15 +95,20 @@ def build(
         if previous is not None:
             progress("copying the previous generation")
             previous.open().backup(str(staging.database_dir))
-        store = pyoxigraph.Store(str(staging.database_dir))
-        if previous is not None:
-            for graph in set(previous.manifest.get("built_graphs", [])) | set(new_graphs):
+            replaced = set(previous.manifest.get("built_graphs", [])) | set(new_graphs)
+        else:
+            replaced = set()
+
+        def fill(store: pyoxigraph.Store) -> None:
+            for graph in sorted(replaced):
                 store.remove_graph(pyoxigraph.NamedNode(graph))
-        progress(f"loading {len(built.dataset)} quads")
-        store.bulk_load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
-        counts = _finish(staging, store, new_graphs, progress)
-        _close(store)
+            progress(f"loading {len(built.dataset)} quads")
+            store.bulk_load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
+            _finish(staging, store, new_graphs, progress)
+
+        staging.fill_database(fill)
     generation = store_dir.require_current()
+    counts = generation.manifest["graphs"]
     return BuildResult(generation, sum(counts.values()), counts)
 
 

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import json
 import os
 import shutil
+import traceback
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,6 +80,24 @@ class Staging:
     @property
     def dumps_dir(self) -> Path:
         return self.path / "dumps"
+
+    def fill_database(self, fill: Callable[[pyoxigraph.Store], None]) -> None:
+        """Open the staged database read-write, let `fill` write it, and close it again.
+
+        pyoxigraph has no close(): the database closes when the object is collected. So the
+        store never outlives this call, not even through a traceback's frames, or RocksDB
+        would keep writing into a folder that is being discarded or renamed.
+        """
+        store = pyoxigraph.Store(str(self.database_dir))
+        try:
+            fill(store)
+            store.flush()
+        except BaseException as exc:
+            traceback.clear_frames(exc.__traceback__)
+            raise
+        finally:
+            del store
+            gc.collect()
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         body = {"generation": self.generation_id, **manifest}

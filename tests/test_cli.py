@@ -1,0 +1,142 @@
+"""The `kaltim-kg` command line, through click's test runner."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Dataset, Graph
+
+from kaltim_kg.cli import main
+from kaltim_kg.store import StoreDir
+from tests.factfiles import copy_data, line_of, replace_once
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture()
+def store_args(settings) -> list[str]:
+    return ["--store", str(settings.store_dir)]
+
+
+def test_build_then_query_in_every_format(runner, tmp_path):
+    store = tmp_path / "store"
+    result = runner.invoke(main, ["build", "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert "reading facts" in result.stderr  # progress goes to stderr
+    query = "SELECT ?code WHERE { ?f kkg:destination/kkg:isoAlpha2 ?code ; kkg:commodity/kkg:hsCode '0306' } ORDER BY ?code"
+    as_json = runner.invoke(main, ["query", query, "--format", "json", "--store", str(store)])
+    bindings = json.loads(as_json.stdout)["results"]["bindings"]
+    assert [b["code"]["value"] for b in bindings] == ["GB", "JP", "TW"]
+    as_csv = runner.invoke(main, ["query", query, "--format", "csv", "--store", str(store)])
+    assert list(csv.DictReader(io.StringIO(as_csv.stdout))) == [
+        {"code": c} for c in ("GB", "JP", "TW")
+    ]
+    table = runner.invoke(main, ["query", query, "--store", str(store)])
+    lines = table.stdout.splitlines()
+    assert lines[0].strip() == "code" and [ln.strip() for ln in lines[2:5]] == ["GB", "JP", "TW"]
+    assert lines[-1] == "(3 rows)"
+
+
+def test_query_from_a_file_and_ask(runner, store_args, tmp_path):
+    path = tmp_path / "q.rq"
+    path.write_text("ASK { ?c kkg:isoAlpha2 'IS' }")
+    result = runner.invoke(main, ["query", str(path), *store_args])
+    assert result.exit_code == 0 and result.stdout.strip() == "true"
+
+
+def test_bad_query_exits_2_with_a_one_line_reason(runner, store_args):
+    result = runner.invoke(main, ["query", "SELECT ?x WHERE {", *store_args])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: bad query: error at 1:")
+
+
+def test_query_without_a_store_says_how_to_build(runner, tmp_path):
+    result = runner.invoke(main, ["query", "ASK {}", "--store", str(tmp_path / "none")])
+    assert result.exit_code == 2
+    assert "kaltim-kg build" in result.stderr
+
+
+def test_build_with_bad_facts_exits_1_with_file_and_line(runner, tmp_path):
+    data = copy_data(tmp_path / "data")
+    line = line_of(data, "destination: IS,")
+    replace_once(data, "destination: IS,", "destination: Atlantis,")
+    result = runner.invoke(
+        main, ["build", "--store", str(tmp_path / "s"), "--data", str(data.parent)]
+    )
+    assert result.exit_code == 1
+    assert f"{data}:{line}: unknown country 'Atlantis'" in result.stderr.splitlines()
+    assert StoreDir(tmp_path / "s").current() is None
+
+
+def test_validate_exit_codes(runner, tmp_path):
+    ok = runner.invoke(main, ["validate"])
+    assert ok.exit_code == 0 and ok.stdout.startswith("Conforms: True")
+    data = copy_data(tmp_path / "data")
+    replace_once(data, "value_idr: 7600000000", "value_idr: -7600000000")
+    bad = runner.invoke(main, ["validate", str(data)])
+    assert bad.exit_code == 1 and "must not be negative" in bad.stderr
+    broken_rdf = tmp_path / "broken.ttl"
+    broken_rdf.write_text("<a> <b> .")
+    error = runner.invoke(main, ["validate", str(broken_rdf)])
+    assert error.exit_code == 2 and "cannot parse RDF" in error.stderr
+
+
+def test_validate_rdf_file_reports_violations_as_turtle(runner, tmp_path):
+    path = tmp_path / "flow.ttl"
+    path.write_text("<http://example.org/f> a <https://w3id.org/kaltim-kg/ontology#ExportFlow> .")
+    result = runner.invoke(main, ["validate", str(path), "--format", "turtle"])
+    assert result.exit_code == 1
+    report = Graph().parse(data=result.stdout, format="turtle")
+    sh = "http://www.w3.org/ns/shacl#"
+    results = list(report.subjects(predicate=None, object=None))
+    assert results
+    assert (
+        len(
+            list(report.triples((None, None, __import__("rdflib").URIRef(sh + "ValidationResult"))))
+        )
+        >= 6
+    )
+
+
+@pytest.mark.parametrize(
+    ("fmt", "parser"), [("ttl", "turtle"), ("nt", "nt"), ("nq", "nquads"), ("jsonld", "json-ld")]
+)
+def test_dump_every_format_parses_back(runner, store_args, built, fmt, parser, tmp_path):
+    result = runner.invoke(main, ["dump", "--format", fmt, *store_args])
+    assert result.exit_code == 0
+    graph = Dataset() if fmt == "nq" else Graph()
+    graph.parse(data=result.stdout_bytes, format=parser)
+    assert len(graph) == built.triples or (
+        fmt == "nq" and sum(len(g) for g in graph.graphs()) == built.triples
+    )
+    out = tmp_path / f"dump.{fmt}.gz"
+    written = runner.invoke(main, ["dump", "--format", fmt, "-o", str(out), *store_args])
+    assert written.exit_code == 0
+    assert gzip.decompress(out.read_bytes()) == result.stdout_bytes
+
+
+def test_version(runner):
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0 and "kaltim-kg" in result.stdout
+
+
+def test_store_from_environment(runner, settings, monkeypatch):
+    monkeypatch.setenv("KALTIM_KG_STORE", str(settings.store_dir))
+    result = runner.invoke(main, ["query", "ASK { ?s a kkg:ExportFlow }"])
+    assert result.stdout.strip() == "true"
+
+
+def test_installed_resources_are_found_from_any_directory(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["validate"])
+    assert result.exit_code == 0
+    assert Path.cwd() == tmp_path

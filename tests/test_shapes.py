@@ -1,0 +1,129 @@
+"""Each SHACL shape accepts a conforming example and rejects a violating one."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, URIRef
+
+from kaltim_kg.build import ontology_graph
+from kaltim_kg.namespaces import SH
+from kaltim_kg.validate import shapes_graph, validate_graph
+
+PREFIXES = """
+@prefix kkg: <https://w3id.org/kaltim-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix schema: <https://schema.org/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix ex: <http://example.org/> .
+"""
+
+# A minimal world in which every shape has exactly one conforming focus node.
+WORLD = {
+    "country": """ex:jp a kkg:Country ; rdfs:label "Jepang"@id , "Japan"@en ;
+        kkg:isoAlpha2 "JP" ; kkg:isoAlpha3 "JPN" ; kkg:isoNumeric "392" ; kkg:unM49 "392" ;
+        owl:sameAs <http://www.wikidata.org/entity/Q17> , <http://sws.geonames.org/1861060/> .""",
+    "region": """ex:ki a kkg:Region ; rdfs:label "Kalimantan Timur"@id , "East Kalimantan"@en ;
+        kkg:isoSubdivisionCode "ID-KI" ; kkg:inCountry ex:jp ;
+        owl:sameAs <http://www.wikidata.org/entity/Q3899> .""",
+    "commodity": """ex:shrimp a kkg:Commodity ; rdfs:label "Udang"@id , "Shrimp"@en ; kkg:hsCode "0306" .""",
+    "article": """ex:article a schema:NewsArticle ; schema:headline "Judul"@id ;
+        schema:datePublished "2021-02-03"^^xsd:date ; schema:inLanguage "id" ;
+        schema:url <http://example.org/news> ; schema:publisher ex:paper .""",
+    "agency": """ex:dinas a kkg:Agency , kkg:IPSKA ; rdfs:label "Dinas"@id , "Office"@en ;
+        kkg:jurisdiction ex:ki ; kkg:evidence "Kalimat bukti yang panjang."@id ; prov:wasDerivedFrom ex:article .""",
+    "person": """ex:roby a kkg:Person ; rdfs:label "Roby" ; schema:jobTitle "Kepala"@id , "Head"@en ;
+        org:headOf ex:dinas ; kkg:evidence "Kalimat bukti yang panjang."@id ; prov:wasDerivedFrom ex:article .""",
+    "cohort": """ex:cohort a kkg:SMECohort ; rdfs:label "UKM"@id , "SMEs"@en ; kkg:period "2020"^^xsd:gYear ;
+        kkg:memberCount "15"^^xsd:nonNegativeInteger ; kkg:tradeType kkg:Export ; kkg:certifiedBy ex:dinas ;
+        kkg:tradeValue ex:value ; kkg:evidence "Kalimat bukti yang panjang."@id ; prov:wasDerivedFrom ex:article .""",
+    "value": """ex:value a schema:MonetaryAmount ; schema:value "428200000000"^^xsd:decimal ; schema:currency "IDR" .""",
+    "flow": """ex:flow a kkg:ExportFlow ; kkg:commodity ex:shrimp ; kkg:destination ex:jp ; kkg:origin ex:ki ;
+        kkg:exporter ex:cohort ; kkg:period "2020"^^xsd:gYear ;
+        kkg:evidence "Udang diberangkatkan ke Jepang."@id ; prov:wasDerivedFrom ex:article .""",
+    "statement": """ex:said a kkg:Statement , kkg:Quotation ; kkg:statementText "Patut kita apresiasi"@id ;
+        kkg:speaker ex:roby ; kkg:evidence "Kalimat bukti yang panjang."@id ; prov:wasDerivedFrom ex:article .""",
+}
+
+# shape → (part of the world to replace, its violating version, expected focus node)
+VIOLATIONS = {
+    "CountryShape": (
+        "country",
+        WORLD["country"].replace('kkg:isoAlpha2 "JP"', 'kkg:isoAlpha2 "jp"'),
+        "jp",
+    ),
+    "RegionShape": ("region", WORLD["region"].replace('"ID-KI"', '"Kaltim"'), "ki"),
+    "CommodityShape": ("commodity", WORLD["commodity"].replace('"0306"', '"03061"'), "shrimp"),
+    "NewsArticleShape": (
+        "article",
+        WORLD["article"].replace('"2021-02-03"^^xsd:date', '"3 Feb 2021"'),
+        "article",
+    ),
+    "AgencyShape": ("agency", WORLD["agency"].replace(', "Office"@en', ""), "dinas"),
+    "PersonShape": ("person", WORLD["person"].replace(', "Head"@en', ""), "roby"),
+    "SMECohortShape": (
+        "cohort",
+        WORLD["cohort"].replace('"15"^^xsd:nonNegativeInteger', '"-3"^^xsd:integer'),
+        "cohort",
+    ),
+    "MonetaryAmountShape": (
+        "value",
+        WORLD["value"].replace('"428200000000"^^xsd:decimal', '"-1"^^xsd:decimal'),
+        "value",
+    ),
+    "ExportFlowShape": (
+        "flow",
+        WORLD["flow"].replace("kkg:destination ex:jp ;", "kkg:destination ex:jp , ex:ki ;"),
+        "flow",
+    ),
+    "StatementShape": (
+        "statement",
+        WORLD["statement"].replace('kkg:evidence "Kalimat bukti yang panjang."@id ;', ""),
+        "said",
+    ),
+}
+
+
+def world(**replaced: str) -> Graph:
+    parts = {**WORLD, **replaced}
+    return Graph().parse(data=PREFIXES + "\n".join(parts.values()), format="turtle")
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    return ontology_graph()
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    return shapes_graph()
+
+
+def test_every_node_shape_has_a_violation_case():
+    shapes = shapes_graph()
+    names = {str(s).rsplit("#", 1)[1] for s in shapes.subjects(None, SH.NodeShape)}
+    assert names == set(VIOLATIONS)
+
+
+def test_the_minimal_world_conforms(ontology):
+    report = validate_graph(world(), ontology=ontology)
+    assert report.conforms, report.text
+
+
+@pytest.mark.parametrize("shape", sorted(VIOLATIONS))
+def test_violating_example_is_rejected_by_its_shape(ontology, shapes, shape):
+    part, broken, focus = VIOLATIONS[shape]
+    report = validate_graph(world(**{part: broken}), ontology=ontology, shapes=shapes)
+    assert not report.conforms
+    results = report.graph
+    focus_nodes = {results.value(r, SH.focusNode) for r in results.subjects(SH.focusNode, None)}
+    assert URIRef(f"http://example.org/{focus}") in focus_nodes, report.text
+    source_shapes = {
+        str(results.value(r, SH.sourceShape)) for r in results.subjects(SH.focusNode, None)
+    }
+    shape_iri = f"https://w3id.org/kaltim-kg/shapes#{shape}"
+    # A violation comes from the shape itself or from one of its property shapes.
+    own = {shape_iri} | {str(p) for p in shapes.objects(URIRef(shape_iri), SH.property)}
+    assert source_shapes & own, report.text

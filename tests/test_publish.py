@@ -63,12 +63,14 @@ def test_old_generations_are_pruned(fresh_store):
     assert len(published) == 2
 
 
+SEAWEED = "  - {year: 2020, commodity: seaweed, destination: KR, exporter: ipska-exporters, evidence: [seaweed]}"
 BAD_EDITS = [
     ("destination: SG,", "destination: Atlantis,"),
     ("value_idr: 428200000000", "value_idr: -1"),
     ("value_idr: 428200000000", "value_idr: lots"),
     ("    evidence: [domestic]\n", ""),
     ("  - key: ipska-exporters", "  - key: [ipska-exporters"),
+    (SEAWEED, f"{SEAWEED}\n{SEAWEED}"),  # the same flow twice
 ]
 
 

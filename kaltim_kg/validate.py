@@ -12,7 +12,7 @@ from rdflib.namespace import RDF
 
 from kaltim_kg.config import resource_dir
 from kaltim_kg.facts import Where
-from kaltim_kg.namespaces import SH
+from kaltim_kg.namespaces import PREFIXES, SH
 
 
 @dataclass(frozen=True)
@@ -30,10 +30,13 @@ def shapes_graph(path: Path | None = None) -> Graph:
 
 
 def _short(node: object) -> str:
+    """Compact an IRI for a message: a prefixed name, or the path under /id/."""
     text = str(node)
-    for marker in ("/id/", "#"):
-        if marker in text:
-            return text.split(marker, 1)[1] if marker == "#" else "id/" + text.split(marker, 1)[1]
+    for prefix, namespace in PREFIXES.items():
+        if text.startswith(namespace):
+            return f"{prefix}:{text[len(namespace):]}"
+    if "/id/" in text:
+        return "id/" + text.split("/id/", 1)[1]
     return text
 
 
@@ -48,7 +51,8 @@ def explain(results: Graph, origins: Mapping[URIRef, Where] | None = None) -> li
         severity = results.value(result, SH.resultSeverity)
         where = origins.get(focus)  # type: ignore[arg-type]
         prefix = f"{where}: " if where else ""
-        sev = "" if severity == SH.Violation else f"[{_short(severity)}] "
+        level = str(severity).rsplit("#", 1)[-1].lower()
+        sev = "" if severity == SH.Violation else f"[{level}] "
         on = f" ({_short(path)})" if path is not None else ""
         lines.append(f"{prefix}{sev}{_short(focus)}{on}: {message}")
     return sorted(set(lines))

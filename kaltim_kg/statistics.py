@@ -1,0 +1,102 @@
+"""Dataset statistics for VoID, computed once at build time from the staged store.
+
+Counts are true counts over the data as published: per named graph, and for the whole
+dataset as the endpoint's default graph (the union, each distinct triple once). An *entity*
+is an IRI that is the subject of an `rdf:type` triple.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph
+
+from kaltim_kg.namespaces import GEONAMES, WD
+
+# Link targets VoID describes as linksets: name → namespace of the target dataset's IRIs.
+LINK_TARGETS = {"wikidata": str(WD), "geonames": str(GEONAMES)}
+
+_PER_GRAPH = """
+SELECT ?g (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?distinctSubjects)
+       (COUNT(DISTINCT ?p) AS ?properties) (COUNT(DISTINCT ?o) AS ?distinctObjects)
+WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g
+"""
+_TYPES_PER_GRAPH = """
+SELECT ?g (COUNT(DISTINCT ?c) AS ?classes) (COUNT(DISTINCT ?s) AS ?entities)
+WHERE { GRAPH ?g { ?s a ?c FILTER(isIRI(?s)) } } GROUP BY ?g
+"""
+_UNION = """
+SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?distinctSubjects)
+       (COUNT(DISTINCT ?p) AS ?properties) (COUNT(DISTINCT ?o) AS ?distinctObjects)
+WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }
+"""
+_UNION_TYPES = """
+SELECT (COUNT(DISTINCT ?c) AS ?classes) (COUNT(DISTINCT ?s) AS ?entities)
+WHERE { ?s a ?c FILTER(isIRI(?s)) }
+"""
+_CLASS_PARTITIONS = """
+SELECT ?c (COUNT(DISTINCT ?s) AS ?entities) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c
+"""
+_PROPERTY_PARTITIONS = """
+SELECT ?p (COUNT(*) AS ?triples) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } GROUP BY ?p
+"""
+# The namespaces are our own constants (LINK_TARGETS), not request input.
+_LINKS = """
+SELECT ?namespace (COUNT(*) AS ?links) WHERE {
+  VALUES ?namespace { %s }
+  { SELECT DISTINCT ?s ?o WHERE { ?s <http://www.w3.org/2002/07/owl#sameAs> ?o } }
+  FILTER(STRSTARTS(STR(?o), ?namespace))
+} GROUP BY ?namespace
+""" % " ".join(f'"{namespace}"' for namespace in LINK_TARGETS.values())
+
+COUNTS = ("triples", "entities", "classes", "properties", "distinctSubjects", "distinctObjects")
+
+
+def _int(row: pyoxigraph.QuerySolution, name: str) -> int:
+    term = row[name]
+    return int(term.value) if term is not None else 0
+
+
+def _union(store: pyoxigraph.Store, query: str) -> list[Any]:
+    return list(store.query(query, use_default_graph_as_union=True))
+
+
+def namespace_of(iri: str) -> str:
+    """The vocabulary namespace of a term: everything up to its last `#` or `/`."""
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[: cut + 1]
+
+
+def compute_statistics(store: pyoxigraph.Store) -> dict[str, Any]:
+    """All VoID numbers for the manifest (plain JSON types)."""
+    graphs: dict[str, dict[str, int]] = {}
+    for row in store.query(_PER_GRAPH):
+        graphs[row["g"].value] = {
+            name: _int(row, name)
+            for name in ("triples", "distinctSubjects", "properties", "distinctObjects")
+        } | {"classes": 0, "entities": 0}
+    for row in store.query(_TYPES_PER_GRAPH):
+        graphs[row["g"].value].update(
+            classes=_int(row, "classes"), entities=_int(row, "entities")
+        )
+    (whole,) = _union(store, _UNION)
+    (types,) = _union(store, _UNION_TYPES)
+    dataset = {
+        name: _int(whole, name)
+        for name in ("triples", "distinctSubjects", "properties", "distinctObjects")
+    } | {"classes": _int(types, "classes"), "entities": _int(types, "entities")}
+    classes = {row["c"].value: _int(row, "entities") for row in _union(store, _CLASS_PARTITIONS)}
+    properties = {
+        row["p"].value: _int(row, "triples") for row in _union(store, _PROPERTY_PARTITIONS)
+    }
+    found = {row["namespace"].value: _int(row, "links") for row in _union(store, _LINKS)}
+    links = {name: found.get(namespace, 0) for name, namespace in LINK_TARGETS.items()}
+    vocabularies = sorted({namespace_of(iri) for iri in [*classes, *properties]})
+    return {
+        "dataset": dataset,
+        "graphs": dict(sorted(graphs.items())),
+        "class_partitions": dict(sorted(classes.items())),
+        "property_partitions": dict(sorted(properties.items())),
+        "linksets": links,
+        "vocabularies": vocabularies,
+    }

@@ -14,7 +14,7 @@ from pyoxigraph import NamedNode, Triple, Variable
 _ASK_SUBJECT = "ASK { ?s ?p ?o }"
 # Hash IRIs like <…/cohort/x#trade-value> belong to the document of <…/cohort/x>.
 _CHILDREN = """
-SELECT DISTINCT ?child WHERE {
+SELECT DISTINCT ?s ?child WHERE {
   ?s ?p ?child .
   FILTER(isIRI(?child) && STRSTARTS(STR(?child), CONCAT(STR(?s), "#")))
 }

@@ -76,9 +76,7 @@ def compute_statistics(store: pyoxigraph.Store) -> dict[str, Any]:
             for name in ("triples", "distinctSubjects", "properties", "distinctObjects")
         } | {"classes": 0, "entities": 0}
     for row in store.query(_TYPES_PER_GRAPH):
-        graphs[row["g"].value].update(
-            classes=_int(row, "classes"), entities=_int(row, "entities")
-        )
+        graphs[row["g"].value].update(classes=_int(row, "classes"), entities=_int(row, "entities"))
     (whole,) = _union(store, _UNION)
     (types,) = _union(store, _UNION_TYPES)
     dataset = {

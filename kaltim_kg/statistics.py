@@ -41,13 +41,14 @@ _PROPERTY_PARTITIONS = """
 SELECT ?p (COUNT(*) AS ?triples) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } GROUP BY ?p
 """
 # The namespaces are our own constants (LINK_TARGETS), not request input.
-_LINKS = """
-SELECT ?namespace (COUNT(*) AS ?links) WHERE {
-  VALUES ?namespace { %s }
-  { SELECT DISTINCT ?s ?o WHERE { ?s <http://www.w3.org/2002/07/owl#sameAs> ?o } }
+_TARGETS = " ".join(f'"{namespace}"' for namespace in LINK_TARGETS.values())
+_LINKS = f"""
+SELECT ?namespace (COUNT(*) AS ?links) WHERE {{
+  VALUES ?namespace {{ {_TARGETS} }}
+  {{ SELECT DISTINCT ?s ?o WHERE {{ ?s <http://www.w3.org/2002/07/owl#sameAs> ?o }} }}
   FILTER(STRSTARTS(STR(?o), ?namespace))
-} GROUP BY ?namespace
-""" % " ".join(f'"{namespace}"' for namespace in LINK_TARGETS.values())
+}} GROUP BY ?namespace
+"""
 
 COUNTS = ("triples", "entities", "classes", "properties", "distinctSubjects", "distinctObjects")
 

@@ -9,7 +9,6 @@ import pytest
 from rdflib import RDF, Graph, Literal, URIRef
 
 from kaltim_kg.namespaces import KKG, OWL, SCHEMA
-from tests.html_page import find, parse_html
 
 BASE = "https://w3id.org/kaltim-kg/"
 JP = URIRef(f"{BASE}id/country/JP")

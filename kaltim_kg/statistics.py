@@ -2,7 +2,8 @@
 
 Counts are true counts over the data as published: per named graph, and for the whole
 dataset as the endpoint's default graph (the union, each distinct triple once). An *entity*
-is an IRI that is the subject of an `rdf:type` triple.
+is an IRI that is the subject of an `rdf:type` triple (blank nodes
+are not entities); a class is any object of `rdf:type`.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ SELECT ?g (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?distinctSubjects)
 WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g
 """
 _TYPES_PER_GRAPH = """
-SELECT ?g (COUNT(DISTINCT ?c) AS ?classes) (COUNT(DISTINCT ?s) AS ?entities)
-WHERE { GRAPH ?g { ?s a ?c FILTER(isIRI(?s)) } } GROUP BY ?g
+SELECT ?g (COUNT(DISTINCT ?c) AS ?classes) (COUNT(DISTINCT ?e) AS ?entities)
+WHERE { GRAPH ?g { ?s a ?c BIND(IF(isIRI(?s), ?s, 1/0) AS ?e) } } GROUP BY ?g
 """
 _UNION = """
 SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?distinctSubjects)
@@ -31,8 +32,8 @@ SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?distinctSubjects)
 WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }
 """
 _UNION_TYPES = """
-SELECT (COUNT(DISTINCT ?c) AS ?classes) (COUNT(DISTINCT ?s) AS ?entities)
-WHERE { ?s a ?c FILTER(isIRI(?s)) }
+SELECT (COUNT(DISTINCT ?c) AS ?classes) (COUNT(DISTINCT ?e) AS ?entities)
+WHERE { ?s a ?c BIND(IF(isIRI(?s), ?s, 1/0) AS ?e) }
 """
 _CLASS_PARTITIONS = """
 SELECT ?c (COUNT(DISTINCT ?s) AS ?entities) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c

@@ -9,7 +9,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, XSD
 
 from kaltim_kg.metadata import DESCRIPTION, EXAMPLE_KEY, LICENSE, TITLE, Release, Site
 from kaltim_kg.namespaces import VOID, normalise_base
-from kaltim_kg.statistics import COUNTS
+from kaltim_kg.statistics import COUNTS, LINK_TARGETS
 
 # The datasets our owl:sameAs links point into, as VoID names them.
 LINK_DATASETS = {

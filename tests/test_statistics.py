@@ -47,3 +47,17 @@ def test_namespace_of():
         "https://w3id.org/kaltim-kg/ontology#"
     )
     assert namespace_of("https://schema.org/url") == "https://schema.org/"
+
+
+def test_a_triple_in_three_graphs_counts_once():
+    store = pyoxigraph.Store()
+    quads = b"".join(
+        b"<http://ex/a> <http://ex/p> <http://ex/b> <http://ex/" + g + b"> .\n"
+        for g in (b"g1", b"g2", b"g3")
+    )
+    quads += b"<http://ex/c> <http://ex/p> <http://ex/d> <http://ex/g2> .\n"
+    quads += b"<http://ex/c> <http://ex/q> <http://ex/d> <http://ex/g2> .\n"
+    store.load(quads, format=pyoxigraph.RdfFormat.N_QUADS)
+    stats = compute_statistics(store)
+    assert stats["dataset"]["triples"] == 3
+    assert stats["property_partitions"] == {"http://ex/p": 2, "http://ex/q": 1}

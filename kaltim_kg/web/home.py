@@ -11,7 +11,8 @@ from flask import Blueprint, Response, render_template
 from kaltim_kg.metadata import DESCRIPTION, TITLE
 from kaltim_kg.web import current
 from kaltim_kg.web.addresses import local_path
-from kaltim_kg.web.flow_diagram import flow_diagram
+from kaltim_kg.web.current import Opened
+from kaltim_kg.web.flow_diagram import Pair, flow_diagram, flow_pairs
 from kaltim_kg.web.labels import Labeller
 from kaltim_kg.web.negotiation import html_response
 from kaltim_kg.web.texts import request_language, texts
@@ -24,7 +25,7 @@ PREFIX schema: <https://schema.org/>
 SELECT ?cohort ?value ?members WHERE {
   ?cohort a kkg:SMECohort ; kkg:tradeValue/schema:value ?value .
   OPTIONAL { ?cohort kkg:memberCount ?members }
-} ORDER BY DESC(?value)
+} ORDER BY DESC(?value) LIMIT 6
 """
 
 
@@ -79,6 +80,19 @@ def cohort_figures(
     return figures
 
 
+_PAIRS: dict[str, list[Pair]] = {}
+
+
+def _cached_pairs(opened: Opened) -> list[Pair]:
+    """Flow pairs of a generation, computed once: generations never change."""
+    pairs = _PAIRS.get(opened.generation.id)
+    if pairs is None:
+        pairs = flow_pairs(opened.store)
+        _PAIRS.clear()  # keep only the current generation's
+        _PAIRS[opened.generation.id] = pairs
+    return pairs
+
+
 @bp.route("/")
 def index() -> Response:
     lang = request_language()
@@ -91,7 +105,7 @@ def index() -> Response:
         t=texts(lang),
         title=TITLE,
         description=DESCRIPTION,
-        diagram=flow_diagram(store, labeller, base),
+        diagram=flow_diagram(_cached_pairs(current.store()), labeller, base),
         figures=cohort_figures(store, labeller, base, lang),
     )
     response = html_response(body)

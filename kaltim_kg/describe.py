@@ -6,6 +6,7 @@ query text, so an IRI taken from a request cannot change what a query means.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph
@@ -32,9 +33,10 @@ class Description:
     incoming_truncated: bool
 
 
-def _distinct(quads: object) -> list[Triple]:
+def _distinct(quads: Iterable[pyoxigraph.Quad]) -> list[Triple]:
+    """The quads' triples, each once (a triple may sit in several named graphs)."""
     seen: dict[Triple, None] = {}
-    for quad in quads:  # type: ignore[attr-defined]
+    for quad in quads:
         seen.setdefault(quad.triple, None)
     return list(seen)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from flask import Blueprint, Response, render_template, send_file, url_for
 
 from kaltim_kg import jsonld
-from kaltim_kg.dumps import CHECKSUMS, DUMP_FORMATS, DUMPS_BY_NAME
+from kaltim_kg.dumps import CHECKSUMS, DUMP_FORMATS, DUMPS_BY_NAME, DumpFormat
 from kaltim_kg.formats import Format
 from kaltim_kg.web import current
 from kaltim_kg.web.negotiation import HTML, choose_format, conditional, html_response, plain
@@ -79,7 +79,7 @@ def dump_files() -> list[DumpFile]:
                 name=name,
                 url=url_for("downloads.download", name=name, _external=True),
                 media_type=fmt.media_type if fmt else "text/plain",
-                content_type=GZIP if fmt and fmt.gzipped else _text_type(fmt),
+                content_type=_content_type(fmt),
                 compression=GZIP if fmt and fmt.gzipped else None,
                 bytes=stat.st_size,
                 sha256=sums.get(name) or _sha256_of(path),
@@ -90,9 +90,11 @@ def dump_files() -> list[DumpFile]:
     return files
 
 
-def _text_type(fmt: object) -> str:
-    media_type = getattr(fmt, "media_type", "text/plain")
-    return f"{media_type}; charset=utf-8"
+def _content_type(fmt: DumpFormat | None) -> str:
+    """What a download is sent as: the gzip file itself, or UTF-8 text in its RDF type."""
+    if fmt is not None and fmt.gzipped:
+        return GZIP
+    return f"{fmt.media_type if fmt else 'text/plain'}; charset=utf-8"
 
 
 @bp.route("/dumps/")

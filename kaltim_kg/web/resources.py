@@ -40,6 +40,7 @@ BY_SUFFIX = {fmt.suffix: fmt for fmt in OFFERS}
 _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
+# App-wide: every negotiating route of the Linked Data wing raises NotAcceptable.
 @bp.app_errorhandler(NotAcceptable)
 def _not_acceptable(error: NotAcceptable) -> Response:
     return not_acceptable(error.offers)

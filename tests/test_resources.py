@@ -168,3 +168,23 @@ def test_turtle_document_is_typed(client):
     region = URIRef(f"{BASE}id/region/ID-KI")
     assert list(graph.objects(region, RDF.type))
     assert Literal("Kalimantan Timur", lang="id") in set(graph.objects(region, None))
+
+
+@pytest.mark.parametrize(
+    ("accept", "suffix"),
+    [
+        # Ties go to the server's order (HTML first), not the client's: a documented choice.
+        ("application/rdf+xml,text/html", "html"),
+        ("text/html,application/rdf+xml", "html"),
+        ("application/rdf+xml;q=0.5,text/html;q=.3", "rdf"),
+        ("application/xhtml+xml;q=0.5", "html"),
+    ],
+)
+def test_vapour_mixed_accept_headers(client, accept, suffix):
+    _, location = first_hop(client, "/id/country/JP", accept)
+    assert urlsplit(location).path == f"/id/country/JP.{suffix}"
+
+
+def test_language_choice_survives_the_redirect(client):
+    _, location = first_hop(client, "/id/country/JP", "text/html", lang="id")
+    assert location == "http://localhost/id/country/JP.html?lang=id"

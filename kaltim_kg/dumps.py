@@ -12,6 +12,7 @@ from typing import IO
 
 import pyoxigraph
 
+from kaltim_kg import jsonld
 from kaltim_kg.namespaces import PREFIXES
 
 STEM = "kaltim-kg"
@@ -66,7 +67,7 @@ DUMP_FORMATS: tuple[DumpFormat, ...] = (
         pyoxigraph.RdfFormat.JSON_LD,
         False,
         False,
-        "JSON-LD, all graphs merged",
+        "JSON-LD, all graphs merged, compacted with /context.jsonld",
     ),
 )
 DUMPS_BY_NAME = {f.name: f for f in DUMP_FORMATS}
@@ -96,7 +97,10 @@ def serialise(store: pyoxigraph.Store, fmt: DumpFormat) -> bytes:
         data = pyoxigraph.serialize(_union_triples(store), format=fmt.rdf_format) or b""
         return _sorted_lines(data)
     triples = sorted(_union_triples(store), key=str)
-    return pyoxigraph.serialize(triples, format=fmt.rdf_format, prefixes=PREFIXES) or b""
+    data = pyoxigraph.serialize(triples, format=fmt.rdf_format, prefixes=PREFIXES) or b""
+    if fmt.rdf_format == pyoxigraph.RdfFormat.JSON_LD:
+        return jsonld.compact(data)  # keys as kkg:…, with the context /context.jsonld serves
+    return data
 
 
 def write_dump(store: pyoxigraph.Store, fmt: DumpFormat, out: IO[bytes]) -> None:

@@ -15,6 +15,7 @@ from kaltim_kg.config import Settings
 from kaltim_kg.dumps import write_dumps
 from kaltim_kg.errors import ValidationFailed
 from kaltim_kg.facts import Facts, data_files, read_facts
+from kaltim_kg.statistics import compute_statistics
 from kaltim_kg.store import Generation, Staging, StoreDir
 from kaltim_kg.validate import Report, validate_graph
 
@@ -64,13 +65,16 @@ def _finish(
     """Write dumps from the staged database, and the manifest."""
     store.flush()
     counts = graph_counts(store)
-    write_dumps(store, staging.dumps_dir, progress=progress)
+    dumps = write_dumps(store, staging.dumps_dir, progress=progress)
+    progress("computing VoID statistics")
     staging.write_manifest(
         {
             "software": f"kaltim-kg {__version__}",
             "graphs": counts,
             "built_graphs": sorted(built_graphs),
             "quads": sum(counts.values()),
+            "dumps": dumps,
+            "statistics": compute_statistics(store),
         }
     )
 

@@ -1,7 +1,113 @@
-"""The home page (/)."""
+"""The home page (/): what the dataset is, a diagram of the flows, the cohort figures."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pyoxigraph
+from flask import Blueprint, Response, render_template
+
+from kaltim_kg.metadata import DESCRIPTION, TITLE
+from kaltim_kg.web import current
+from kaltim_kg.web.addresses import local_path
+from kaltim_kg.web.current import Opened
+from kaltim_kg.web.flow_diagram import Pair, flow_diagram, flow_pairs
+from kaltim_kg.web.labels import Labeller
+from kaltim_kg.web.negotiation import html_response
+from kaltim_kg.web.texts import request_language, texts
 
 bp = Blueprint("home", __name__)
+
+COHORTS = """
+PREFIX kkg: <https://w3id.org/kaltim-kg/ontology#>
+PREFIX schema: <https://schema.org/>
+SELECT ?cohort ?value ?members WHERE {
+  ?cohort a kkg:SMECohort ; kkg:tradeValue/schema:value ?value .
+  OPTIONAL { ?cohort kkg:memberCount ?members }
+} ORDER BY DESC(?value) LIMIT 6
+"""
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    href: str | None
+    amount: str
+    amount_words: str
+    members: int | None
+
+
+def format_rupiah(value: Decimal, lang: str) -> str:
+    """428200000000 → 'Rp428.200.000.000' (id) or 'IDR 428,200,000,000' (en)."""
+    grouped = f"{value:,.0f}"
+    return "Rp" + grouped.replace(",", ".") if lang == "id" else f"IDR {grouped}"
+
+
+def rupiah_in_words(value: Decimal, lang: str) -> str:
+    """428200000000 → 'Rp428,2 miliar' (id) or 'IDR 428.2 billion' (en)."""
+    for size, id_word, en_word in (
+        (10**12, "triliun", "trillion"),
+        (10**9, "miliar", "billion"),
+        (10**6, "juta", "million"),
+    ):
+        if value >= size:
+            number = f"{(value / size):.1f}".rstrip("0").rstrip(".")
+            return (
+                f"Rp{number.replace('.', ',')} {id_word}"
+                if lang == "id"
+                else f"IDR {number} {en_word}"
+            )
+    return format_rupiah(value, lang)
+
+
+def cohort_figures(
+    store: pyoxigraph.Store, labeller: Labeller, base_uri: str, lang: str
+) -> list[Figure]:
+    figures = []
+    for row in store.query(COHORTS, use_default_graph_as_union=True):
+        value = Decimal(row["value"].value)
+        members = row["members"]
+        figures.append(
+            Figure(
+                label=labeller.name(row["cohort"].value),
+                href=local_path(base_uri, row["cohort"].value),
+                amount=format_rupiah(value, lang),
+                amount_words=rupiah_in_words(value, lang),
+                members=int(members.value) if members is not None else None,
+            )
+        )
+    return figures
+
+
+_PAIRS: dict[str, list[Pair]] = {}
+
+
+def _cached_pairs(opened: Opened) -> list[Pair]:
+    """Flow pairs of a generation, computed once: generations never change."""
+    pairs = _PAIRS.get(opened.generation.id)
+    if pairs is None:
+        pairs = flow_pairs(opened.store)
+        _PAIRS.clear()  # keep only the current generation's
+        _PAIRS[opened.generation.id] = pairs
+    return pairs
+
+
+@bp.route("/")
+def index() -> Response:
+    lang = request_language()
+    store = current.store().store
+    base = current.settings().base_uri
+    labeller = Labeller(store, lang)
+    body = render_template(
+        "ld_home.html",
+        lang=lang,
+        t=texts(lang),
+        title=TITLE,
+        description=DESCRIPTION,
+        diagram=flow_diagram(_cached_pairs(current.store()), labeller, base),
+        figures=cohort_figures(store, labeller, base, lang),
+    )
+    response = html_response(body)
+    response.vary.add("Accept-Language")
+    return response

@@ -1,0 +1,134 @@
+"""Dataset statistics for VoID, computed once at build time from the staged store.
+
+Counts are true counts over the data as published: per named graph, and for the whole
+dataset as the endpoint's default graph (the union, each distinct triple once). An *entity*
+is an IRI that is the subject of an `rdf:type` triple (blank nodes
+are not entities); a class is any object of `rdf:type`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pyoxigraph
+from pyoxigraph import NamedNode, Variable
+
+from kaltim_kg.namespaces import GEONAMES, WD
+
+# Link targets VoID describes as linksets: name → namespace of the target dataset's IRIs.
+LINK_TARGETS = {"wikidata": str(WD), "geonames": str(GEONAMES)}
+
+_PER_GRAPH = """
+SELECT ?g (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?distinctSubjects)
+       (COUNT(DISTINCT ?p) AS ?properties) (COUNT(DISTINCT ?o) AS ?distinctObjects)
+WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g
+"""
+_TYPES_PER_GRAPH = """
+SELECT ?g (COUNT(DISTINCT ?c) AS ?classes) (COUNT(DISTINCT ?e) AS ?entities)
+WHERE { GRAPH ?g { ?s a ?c BIND(IF(isIRI(?s), ?s, 1/0) AS ?e) } } GROUP BY ?g
+"""
+_UNION = """
+SELECT (COUNT(DISTINCT ?s) AS ?distinctSubjects) (COUNT(DISTINCT ?o) AS ?distinctObjects)
+WHERE { ?s ?p ?o }
+"""
+_UNION_TYPES = """
+SELECT (COUNT(DISTINCT ?c) AS ?classes) (COUNT(DISTINCT ?e) AS ?entities)
+WHERE { ?s a ?c BIND(IF(isIRI(?s), ?s, 1/0) AS ?e) }
+"""
+_CLASS_PARTITIONS = """
+SELECT ?c (COUNT(DISTINCT ?s) AS ?entities) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c
+"""
+_PER_GRAPH_PROPERTY = """
+SELECT ?g ?p (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ?p
+"""
+# A triple stated in several graphs counts once in the union. Rank the largest graph first,
+# then the rest by IRI, and count, per smaller graph, the quads whose triple an earlier graph
+# already holds. Only the small graphs are scanned, each quad with one index lookup, so the
+# cost stays flat when one graph holds millions of triples (a DISTINCT would hash them all).
+_REPEATS = """
+SELECT ?g ?largest ?p (COUNT(*) AS ?repeats) WHERE {
+  GRAPH ?g { ?s ?p ?o }
+  FILTER EXISTS { GRAPH ?h { ?s ?p ?o } FILTER(?h = ?largest || STR(?h) < STR(?g)) }
+} GROUP BY ?g ?largest ?p
+"""
+
+# The namespaces are our own constants (LINK_TARGETS), not request input.
+_TARGETS = " ".join(f'"{namespace}"' for namespace in LINK_TARGETS.values())
+_LINKS = f"""
+SELECT ?namespace (COUNT(*) AS ?links) WHERE {{
+  VALUES ?namespace {{ {_TARGETS} }}
+  {{ SELECT DISTINCT ?s ?o WHERE {{ ?s <http://www.w3.org/2002/07/owl#sameAs> ?o }} }}
+  FILTER(STRSTARTS(STR(?o), ?namespace))
+}} GROUP BY ?namespace
+"""
+
+COUNTS = ("triples", "entities", "classes", "properties", "distinctSubjects", "distinctObjects")
+
+
+def _int(row: pyoxigraph.QuerySolution, name: str) -> int:
+    term = row[name]
+    return int(term.value) if term is not None else 0
+
+
+def _union(store: pyoxigraph.Store, query: str) -> list[Any]:
+    return list(store.query(query, use_default_graph_as_union=True))
+
+
+def namespace_of(iri: str) -> str:
+    """The vocabulary namespace of a term: everything up to its last `#` or `/`."""
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[: cut + 1]
+
+
+def union_property_counts(
+    store: pyoxigraph.Store, graphs: dict[str, dict[str, int]]
+) -> dict[str, int]:
+    """Triples per property in the union graph, each distinct triple once."""
+    counts: Counter[str] = Counter()
+    for row in store.query(_PER_GRAPH_PROPERTY):
+        counts[row["p"].value] += _int(row, "triples")
+    if len(graphs) > 1:
+        largest = max(graphs, key=lambda g: graphs[g]["triples"])
+        for graph in graphs:
+            if graph == largest:
+                continue
+            bindings = {Variable("g"): NamedNode(graph), Variable("largest"): NamedNode(largest)}
+            for row in store.query(_REPEATS, substitutions=bindings):
+                counts[row["p"].value] -= _int(row, "repeats")
+    return {p: n for p, n in counts.items() if n > 0}
+
+
+def compute_statistics(store: pyoxigraph.Store) -> dict[str, Any]:
+    """All VoID numbers for the manifest (plain JSON types)."""
+    graphs: dict[str, dict[str, int]] = {}
+    for row in store.query(_PER_GRAPH):
+        graphs[row["g"].value] = {
+            name: _int(row, name)
+            for name in ("triples", "distinctSubjects", "properties", "distinctObjects")
+        } | {"classes": 0, "entities": 0}
+    for row in store.query(_TYPES_PER_GRAPH):
+        graphs[row["g"].value].update(classes=_int(row, "classes"), entities=_int(row, "entities"))
+    (whole,) = _union(store, _UNION)
+    (types,) = _union(store, _UNION_TYPES)
+    classes = {row["c"].value: _int(row, "entities") for row in _union(store, _CLASS_PARTITIONS)}
+    properties = union_property_counts(store, graphs)
+    dataset = {
+        "triples": sum(properties.values()),
+        "distinctSubjects": _int(whole, "distinctSubjects"),
+        "properties": len(properties),
+        "distinctObjects": _int(whole, "distinctObjects"),
+        "classes": _int(types, "classes"),
+        "entities": _int(types, "entities"),
+    }
+    found = {row["namespace"].value: _int(row, "links") for row in _union(store, _LINKS)}
+    links = {name: found.get(namespace, 0) for name, namespace in LINK_TARGETS.items()}
+    vocabularies = sorted({namespace_of(iri) for iri in [*classes, *properties]})
+    return {
+        "dataset": dataset,
+        "graphs": dict(sorted(graphs.items())),
+        "class_partitions": dict(sorted(classes.items())),
+        "property_partitions": dict(sorted(properties.items())),
+        "linksets": links,
+        "vocabularies": vocabularies,
+    }

@@ -1,0 +1,97 @@
+"""The VoID description of the dataset, from build-time statistics (nothing counted here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, XSD
+
+from kaltim_kg.metadata import DESCRIPTION, EXAMPLE_KEY, LICENSE, TITLE, Release, Site
+from kaltim_kg.namespaces import VOID, normalise_base
+from kaltim_kg.statistics import COUNTS, LINK_TARGETS
+
+# The datasets our owl:sameAs links point into, as VoID names them.
+LINK_DATASETS = {
+    "wikidata": URIRef("http://www.wikidata.org/"),
+    "geonames": URIRef("http://sws.geonames.org/"),
+}
+LINK_TITLES = {"wikidata": "Wikidata", "geonames": "GeoNames"}
+FORMAT_FEATURES = {
+    "ttl": URIRef("http://www.w3.org/ns/formats/Turtle"),
+    "nt": URIRef("http://www.w3.org/ns/formats/N-Triples"),
+    "nq": URIRef("http://www.w3.org/ns/formats/N-Quads"),
+    "jsonld": URIRef("http://www.w3.org/ns/formats/JSON-LD"),
+}
+
+
+def _count(graph: Graph, subject: URIRef | BNode, counts: dict[str, Any]) -> None:
+    for name in COUNTS:
+        if name in counts:
+            graph.add((subject, VOID[name], Literal(int(counts[name]), datatype=XSD.integer)))
+
+
+def _describe_basics(graph: Graph, dataset: URIRef, site: Site) -> None:
+    for lang in ("en", "id"):
+        graph.add((dataset, DCTERMS.title, Literal(TITLE[lang], lang=lang)))
+        graph.add((dataset, DCTERMS.description, Literal(DESCRIPTION[lang], lang=lang)))
+    graph.add((dataset, DCTERMS.license, LICENSE))
+    graph.add((dataset, FOAF.homepage, site.url("/")))
+
+
+def void_graph(site: Site, release: Release) -> Graph:
+    """VoID for the whole dataset, a subset per named graph, and the outgoing linksets."""
+    graph = Graph()
+    graph.bind("void", VOID)
+    graph.bind("dcterms", DCTERMS)
+    stats: dict[str, Any] = release.statistics  # type: ignore[assignment]
+    dataset = site.dataset
+    document = site.url("/.well-known/void")
+    graph.add((document, RDF.type, VOID.DatasetDescription))
+    graph.add((document, FOAF.primaryTopic, dataset))
+    graph.add((dataset, RDF.type, VOID.Dataset))
+    _describe_basics(graph, dataset, site)
+    graph.add((dataset, DCTERMS.modified, Literal(release.modified.date(), datatype=XSD.date)))
+    graph.add((dataset, VOID.sparqlEndpoint, site.url("/sparql")))
+    graph.add((dataset, VOID.uriSpace, Literal(f"{normalise_base(site.base_uri)}id/")))
+    kind, key = EXAMPLE_KEY
+    graph.add((dataset, VOID.exampleResource, site.data(f"id/{kind}/{key}")))
+    for fmt in release.dump_formats():
+        graph.add((dataset, VOID.dataDump, site.url(f"/dumps/{fmt.filename}")))
+        graph.add((dataset, VOID.feature, FORMAT_FEATURES[fmt.name]))
+    for vocabulary in stats.get("vocabularies", []):
+        graph.add((dataset, VOID.vocabulary, URIRef(vocabulary)))
+    _count(graph, dataset, stats.get("dataset", {}))
+    for iri, entities in stats.get("class_partitions", {}).items():
+        partition = BNode()
+        graph.add((dataset, VOID.classPartition, partition))
+        graph.add((partition, VOID["class"], URIRef(iri)))
+        graph.add((partition, VOID.entities, Literal(int(entities), datatype=XSD.integer)))
+    for iri, triples in stats.get("property_partitions", {}).items():
+        partition = BNode()
+        graph.add((dataset, VOID.propertyPartition, partition))
+        graph.add((partition, VOID.property, URIRef(iri)))
+        graph.add((partition, VOID.triples, Literal(int(triples), datatype=XSD.integer)))
+    for graph_iri, counts in stats.get("graphs", {}).items():
+        subset = URIRef(graph_iri)
+        graph.add((dataset, VOID.subset, subset))
+        graph.add((subset, RDF.type, VOID.Dataset))
+        graph.add((subset, DCTERMS.title, Literal(f"Named graph <{graph_iri}>", lang="en")))
+        graph.add((subset, DCTERMS.license, LICENSE))
+        graph.add((subset, VOID.sparqlEndpoint, site.url("/sparql")))
+        _count(graph, subset, counts)
+    for name, links in stats.get("linksets", {}).items():
+        linkset = site.data(f"dataset/links/{name}")
+        graph.add((dataset, VOID.subset, linkset))
+        graph.add((linkset, RDF.type, VOID.Linkset))
+        graph.add(
+            (linkset, DCTERMS.title, Literal(f"owl:sameAs links to {LINK_TITLES[name]}", lang="en"))
+        )
+        graph.add((linkset, DCTERMS.license, LICENSE))
+        graph.add((linkset, VOID.linkPredicate, OWL.sameAs))
+        graph.add((linkset, VOID.subjectsTarget, dataset))
+        graph.add((linkset, VOID.objectsTarget, LINK_DATASETS[name]))
+        graph.add((linkset, VOID.triples, Literal(int(links), datatype=XSD.integer)))
+        graph.add((LINK_DATASETS[name], DCTERMS.title, Literal(LINK_TITLES[name], lang="en")))
+        graph.add((LINK_DATASETS[name], VOID.uriSpace, Literal(LINK_TARGETS[name])))
+    return graph

@@ -1,0 +1,18 @@
+"""Every Linked Data route is documented in the README (the Datasette habit)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from kaltim_kg.web import catalog, documentation, downloads, home, resources
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+DOCUMENTED_BLUEPRINTS = {m.bp.name for m in (resources, documentation, downloads, catalog, home)}
+
+
+def test_every_route_is_in_the_readme(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".")[0] in DOCUMENTED_BLUEPRINTS:
+            path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
+            assert f"`{path}`" in README, f"{path} is not documented in README.md"

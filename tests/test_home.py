@@ -1,0 +1,86 @@
+"""The home page: both languages, the flow diagram and cohort figures from the store."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from kaltim_kg.web.home import format_rupiah, rupiah_in_words
+from tests.html_page import find, parse_html
+
+FLOWS = """
+PREFIX kkg: <https://w3id.org/kaltim-kg/ontology#>
+SELECT ?flow ?country WHERE { ?flow a kkg:ExportFlow ; kkg:destination ?country }
+"""
+VALUES = """
+PREFIX kkg: <https://w3id.org/kaltim-kg/ontology#>
+PREFIX schema: <https://schema.org/>
+SELECT ?value WHERE { ?c a kkg:SMECohort ; kkg:tradeValue/schema:value ?value }
+"""
+
+
+def home(client, lang):
+    response = client.get("/", query_string={"lang": lang})
+    assert response.status_code == 200
+    assert "Content-Security-Policy" in response.headers
+    return parse_html(response.get_data(as_text=True))
+
+
+def test_says_what_the_dataset_is_in_both_languages(client):
+    elements = home(client, "en")
+    about = {s.attrs["lang"] for s in find(elements, "section", class_="about")}
+    assert about == {"id", "en"}
+
+
+def test_diagram_draws_every_flow_from_the_store(client, built):
+    store = built.generation.open()
+    rows = list(store.query(FLOWS, use_default_graph_as_union=True))
+    elements = home(client, "en")
+    paths = find(elements, "path", class_="link")
+    assert len(paths) == len(rows) > 0
+    countries = {r["country"].value for r in rows}
+    assert len(find(elements, "rect", class_="node")) == len(countries) + _commodities(built)
+    anchors = {a.attrs.get("href") for a in find(elements, "a")}
+    for row in rows:
+        assert row["flow"].value.replace("https://w3id.org/kaltim-kg", "") in anchors
+
+
+def _commodities(built) -> int:
+    query = "PREFIX kkg: <https://w3id.org/kaltim-kg/ontology#> SELECT DISTINCT ?c WHERE { ?f kkg:commodity ?c }"
+    return len(list(built.generation.open().query(query, use_default_graph_as_union=True)))
+
+
+def test_link_titles_name_commodity_and_country(client):
+    titles = {p.text for p in find(home(client, "en"), "path", class_="link")}
+    assert "Shrimp → Japan" in titles
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_cohort_figures_come_from_the_store(client, built, lang):
+    store = built.generation.open()
+    values = sorted(
+        Decimal(r["value"].value) for r in store.query(VALUES, use_default_graph_as_union=True)
+    )
+    shown = [d.text for d in find(home(client, lang), "div", class_="exact")]
+    assert sorted(shown) == sorted(format_rupiah(v, lang) for v in values)
+    assert len(shown) == 3
+
+
+def test_links_to_every_way_in(client):
+    hrefs = {a.attrs.get("href", "").split("?")[0] for a in find(home(client, "en"), "a")}
+    assert {"/sparql", "/dumps/", "/catalog", "/ontology", "/.well-known/void"} <= hrefs
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "exact", "words"),
+    [
+        (Decimal(428200000000), "id", "Rp428.200.000.000", "Rp428,2 miliar"),
+        (Decimal(428200000000), "en", "IDR 428,200,000,000", "IDR 428.2 billion"),
+        (Decimal(7600000000), "id", "Rp7.600.000.000", "Rp7,6 miliar"),
+        (Decimal(11000000000), "en", "IDR 11,000,000,000", "IDR 11 billion"),
+    ],
+)
+def test_rupiah_formatting(value, lang, exact, words):
+    assert format_rupiah(value, lang) == exact
+    assert rupiah_in_words(value, lang) == words

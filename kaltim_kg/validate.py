@@ -34,7 +34,7 @@ def _short(node: object) -> str:
     text = str(node)
     for prefix, namespace in PREFIXES.items():
         if text.startswith(namespace):
-            return f"{prefix}:{text[len(namespace):]}"
+            return f"{prefix}:{text[len(namespace) :]}"
     if "/id/" in text:
         return "id/" + text.split("/id/", 1)[1]
     return text

@@ -11,6 +11,7 @@ import itertools
 import sys
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
+from typing import Any
 
 import pyoxigraph
 
@@ -37,6 +38,8 @@ class Job:
     default_graphs: tuple[str, ...] | None = None  # protocol dataset; None: not given
     named_graphs: tuple[str, ...] | None = None
     query_has_dataset: bool = False  # FROM / FROM NAMED in the query text
+    star_order: tuple[str, ...] | None = None  # SELECT *: columns in this order
+    base_iri: str | None = None  # relative IRIs resolve against the endpoint URL
 
 
 @dataclass(frozen=True)
@@ -72,41 +75,72 @@ def _truncate_lines(tsv: bytes, max_rows: int) -> tuple[bytes, bool]:
     return (tsv[: end + 1], True) if end + 1 < len(tsv) else (tsv, False)
 
 
-def _solutions(result: pyoxigraph.QuerySolutions, fmt: object, max_rows: int) -> tuple[bytes, bool]:
+def _star_permutation(
+    result: pyoxigraph.QuerySolutions, star_order: tuple[str, ...] | None
+) -> list[int] | None:
+    """Column positions that put `SELECT *` variables in query order; None if already so."""
+    if not star_order:
+        return None
+    current = [v.value for v in result.variables]
+    rank = {name: i for i, name in enumerate(star_order)}
+    wanted = sorted(current, key=lambda name: rank.get(name, len(rank)))
+    return None if wanted == current else [current.index(name) for name in wanted]
+
+
+def _permute_columns(tsv: bytes, permutation: list[int]) -> bytes:
+    """Reorder TSV columns (a tab never occurs inside a TSV term: it is escaped)."""
+    lines = tsv.split(b"\n")
+    out = []
+    for line in lines[:-1]:
+        cells = line.split(b"\t")
+        out.append(b"\t".join(cells[i] for i in permutation))
+    return b"\n".join(out) + b"\n"
+
+
+def _solutions(
+    result: pyoxigraph.QuerySolutions, fmt: Any, max_rows: int, star_order: tuple[str, ...] | None
+) -> tuple[bytes, bool]:
     """Serialise SELECT results natively, cutting them to `max_rows` rows.
 
-    TSV has exactly one line per row, so it is the format rows are counted and cut in.
+    TSV has exactly one line per row, so it is the format rows are counted, cut and
+    reordered in; most results are small enough to skip that and go out as serialised.
     """
-    if fmt in _MIN_ROW_BYTES:
+    permutation = _star_permutation(result, star_order)
+    body: bytes | None = None
+    if permutation is None and fmt in _MIN_ROW_BYTES:
         body = result.serialize(format=fmt)
         if len(body) <= _MIN_ROW_BYTES[fmt] * max_rows:
             return body, False
         if fmt == _XML and body.count(b"<result>") <= max_rows:
             return body, False
-        tsv = (
-            body
-            if fmt == _TSV
-            else pyoxigraph.parse_query_results(body, format=fmt).serialize(format=_TSV)
-        )
+        tsv = body if fmt == _TSV else _parse(body, fmt).serialize(format=_TSV)
     else:
         tsv = result.serialize(format=_TSV)
+        if permutation is not None:
+            tsv = _permute_columns(tsv, permutation)
     tsv, truncated = _truncate_lines(tsv, max_rows)
     if fmt == _TSV:
         return tsv, truncated
-    if not truncated and fmt in _MIN_ROW_BYTES:
+    if body is not None and not truncated:
         return body, False
-    return pyoxigraph.parse_query_results(tsv, format=_TSV).serialize(format=fmt), truncated
+    return _parse(tsv, _TSV).serialize(format=fmt), truncated
+
+
+def _parse(body: bytes, fmt: Any) -> Any:
+    return pyoxigraph.parse_query_results(body, format=fmt)
 
 
 def run_job(store: pyoxigraph.Store, job: Job) -> Reply:
     """Run one job against an open store; engine errors become a Reply, never an exception."""
     fmt = BY_NAME[job.format_name]
     try:
-        result = store.query(job.query, prefixes=PREFIXES, **_dataset_arguments(job))
+        result = store.query(
+            job.query, base_iri=job.base_iri, prefixes=PREFIXES, **_dataset_arguments(job)
+        )
         if isinstance(result, pyoxigraph.QueryBoolean):
             return Reply(result.serialize(format=fmt.oxigraph))
         if isinstance(result, pyoxigraph.QuerySolutions):
-            return Reply(*_solutions(result, fmt.oxigraph, job.max_rows))
+            return Reply(*_solutions(result, fmt.oxigraph, job.max_rows, job.star_order))
         triples = list(itertools.islice(result, job.max_rows + 1))
         prefixes = PREFIXES if fmt.name in ("turtle", "trig", "jsonld") else None
         body = pyoxigraph.serialize(triples[: job.max_rows], format=fmt.oxigraph, prefixes=prefixes)

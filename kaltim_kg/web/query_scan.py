@@ -46,6 +46,7 @@ class QueryScan:
     service: bool  # contains a SERVICE clause
     dataset_clause: bool  # contains FROM / FROM NAMED
     depth: int  # deepest bracket nesting
+    star_order: tuple[str, ...] | None = None  # SELECT *: variables by first appearance
 
     @property
     def returns_graph(self) -> bool:
@@ -75,7 +76,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
             else:
                 pos = body.end()
             continue
-        if kind not in ("space", "comment", "string", "iri", "var", "other"):
+        if kind not in ("space", "comment", "string", "iri"):
             tokens.append((kind, match.group()))
     return tokens
 
@@ -87,7 +88,10 @@ def scan_query(text: str) -> QueryScan:
     service = dataset_clause = False
     depth = deepest = 0
     in_prologue = True
-    for kind, token in _tokens(text):
+    tokens = _tokens(text)
+    for kind, token in tokens:
+        if kind in ("var", "other"):
+            continue
         if kind == "open":
             depth += 1
             deepest = max(deepest, depth)
@@ -106,4 +110,24 @@ def scan_query(text: str) -> QueryScan:
             in_prologue = False
             form = word if word in QUERY_FORMS else None
             update = word if word in UPDATE_FORMS else None
-    return QueryScan(form, update, service, dataset_clause, deepest)
+    star = _star_order(tokens) if form == "SELECT" else None
+    return QueryScan(form, update, service, dataset_clause, deepest, star)
+
+
+def _star_order(tokens: list[tuple[str, str]]) -> tuple[str, ...] | None:
+    """For `SELECT *`, every variable name in order of first appearance, else None.
+
+    The engine lists `SELECT *` columns alphabetically; researchers (and the W3C result
+    tests) expect them in the order the query mentions them.
+    """
+    words = [t.upper() for k, t in tokens if k in ("name", "other") and t.strip()]
+    try:
+        after = words[words.index("SELECT") + 1 :]
+    except ValueError:
+        return None
+    while after and after[0] in ("DISTINCT", "REDUCED"):
+        after = after[1:]
+    if not after or after[0] != "*":
+        return None
+    names = (t[1:] for k, t in tokens if k == "var")
+    return tuple(dict.fromkeys(names))

@@ -107,6 +107,8 @@ def endpoint() -> Response:
         operation.default_graphs,
         operation.named_graphs,
         scan.dataset_clause,
+        scan.star_order,
+        request.base_url,
     )
     g.sparql_form = scan.form or "?"
     answer = pool_for(settings.store_dir, settings.query_workers).run(job, settings.query_timeout)

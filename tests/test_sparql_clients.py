@@ -87,7 +87,7 @@ def _readme_examples() -> list[str]:
 def _run_example(code: str, base: str) -> dict:
     assert README_URL in code
     namespace: dict = {}
-    exec(compile(code.replace(README_URL, base), "README.md", "exec"), namespace)  # noqa: S102
+    exec(compile(code.replace(README_URL, base), "README.md", "exec"), namespace)
     return namespace
 
 

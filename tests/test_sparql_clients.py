@@ -153,3 +153,60 @@ def test_sparqlwrapper_post(live_server):
     sparql.setReturnFormat(JSON)
     sparql.setQuery("ASK { ?c a kkg:Country }")
     assert sparql.queryAndConvert()["boolean"] is True
+
+
+def _chromium() -> str:
+    """A system chromium, if there is one."""
+    import shutil
+
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return ""
+
+
+def test_query_page_runs_an_example_offline_in_a_browser(live_server):
+    """YASGUI loads from this server alone, shows the examples as tabs and runs one."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if sync_playwright is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("playwright is required on CI (see .ci/run)")
+        pytest.skip("needs playwright")
+    chromium = _chromium() or None  # None: playwright's own download, if installed
+    from kaltim_kg.web.sparql_examples import EXAMPLES
+
+    outside: list[str] = []
+    errors: list[str] = []
+
+    def only_this_server(route) -> None:
+        if route.request.url.startswith(live_server):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        except Exception as exc:  # playwright raises its own Error when no browser is found
+            if os.environ.get("CI") == "true":
+                raise
+            pytest.skip(f"no chromium to drive: {str(exc).splitlines()[0]}")
+        try:
+            page = browser.new_page()
+            page.route("**/*", only_this_server)
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(f"{live_server}/sparql")
+            page.wait_for_selector(".yasqe .CodeMirror", timeout=15_000)
+            assert page.locator(".tabsList .tab").count() == len(EXAMPLES)
+            page.locator(".yasqe_queryButton").first.click()
+            page.wait_for_selector(".yasr table tbody tr", timeout=15_000)
+            assert page.locator(".yasr table tbody tr").count() > 0
+        finally:
+            browser.close()
+    assert outside == []
+    assert errors == []

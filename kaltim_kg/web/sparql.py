@@ -27,6 +27,7 @@ from kaltim_kg.web.guard import pool_for
 from kaltim_kg.web.protocol import read_query_request
 from kaltim_kg.web.query_scan import MAX_NESTING, QueryScan, scan_query
 from kaltim_kg.web.service_description import SD_FORMATS, service_description
+from kaltim_kg.web.sparql_examples import EXAMPLES, examples_json
 
 bp = Blueprint("sparql", __name__)
 
@@ -123,9 +124,16 @@ def endpoint() -> Response:
 def _describe_service(names: Sequence[str]) -> Response:
     html = BY_NAME["html"]
     fmt = choose_format((*SD_FORMATS, html), request.headers.get("Accept"), names)
-    if fmt is html:
-        return Response(render_template("sparql_query.html"), content_type=html.content_type)
     settings = current.settings()
+    if fmt is html:
+        page = render_template(
+            "sparql_query.html",
+            endpoint=request.base_url,
+            settings=settings,
+            examples=EXAMPLES,
+            examples_json=examples_json(),
+        )
+        return Response(page, content_type=html.content_type)
     generation = StoreDir(settings.store_dir).require_current()
     body = service_description(request.base_url, generation.manifest, settings, fmt)
     return Response(body, content_type=fmt.content_type)

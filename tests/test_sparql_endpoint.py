@@ -327,3 +327,26 @@ def test_query_without_a_store_is_503(fresh_store):
     client = create_app(fresh_store, {"TESTING": True}).test_client()
     response = client.get("/sparql", query_string={"query": "ASK {}"})
     assert response.status_code == 503
+
+
+def test_one_access_log_line_per_query_with_its_time(client, caplog):
+    caplog.set_level("INFO", logger="kaltim_kg.access")
+    client.get("/sparql", query_string={"query": "ASK {}"})
+    client.get("/health")
+    lines = [r.getMessage() for r in caplog.records if r.name == "kaltim_kg.access"]
+    assert len(lines) == 1
+    assert '"GET /sparql" 200' in lines[0] and "ms form=ASK" in lines[0]
+
+
+def test_workers_follow_a_new_generation(fresh_store):
+    from sparql_support import make_store
+
+    from kaltim_kg.web import create_app
+
+    make_store(fresh_store.store_dir, {"http://example.org/g": "<urn:a> <urn:p> <urn:one> .\n"})
+    client = create_app(fresh_store, {"TESTING": True}).test_client()
+    query = {"query": "SELECT ?o { <urn:a> <urn:p> ?o }"}
+    assert _bindings(client.get("/sparql", query_string=query))[0]["o"]["value"] == "urn:one"
+    make_store(fresh_store.store_dir, {"http://example.org/g": "<urn:a> <urn:p> <urn:two> .\n"})
+    for _ in range(4):  # every worker of the pool, whichever answers
+        assert _bindings(client.get("/sparql", query_string=query))[0]["o"]["value"] == "urn:two"

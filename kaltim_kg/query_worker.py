@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import itertools
 import sys
+import threading
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from typing import Any
@@ -26,6 +27,7 @@ _JSON = pyoxigraph.QueryResultsFormat.JSON
 # The fewest bytes one solution can take in each format: a body no longer than
 # cap * this cannot hold more than `cap` rows, so most results need no counting at all.
 _MIN_ROW_BYTES = {_JSON: 3, _XML: 17, _TSV: 1}
+QUERY_STACK_BYTES = 512 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,10 @@ def run_job(store: pyoxigraph.Store, job: Job) -> Reply:
         return Reply(
             error="engine", message=str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         )
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":  # pyo3 reports a Rust panic this way
+            raise
+        return Reply(error="engine", message="the engine failed on this query")
 
 
 def _drop_network() -> None:
@@ -192,8 +198,20 @@ class _OpenStore:
 
 
 def serve_jobs(conn: Connection, store_root: str) -> None:
-    """Worker main loop: answer jobs from the pipe until it closes."""
-    _drop_network()
+    """Answer jobs from the pipe until it closes, on a thread with a deep stack.
+
+    The engine parses and evaluates recursively: a long `1+1+…` or `{} UNION {} …` chain
+    overflows the main thread's 8 MB stack and kills the process. The reserved stack is
+    virtual memory; only the depth a query really uses is ever touched.
+    """
+    _drop_network()  # before any thread: unsharing a user namespace needs a single thread
+    threading.stack_size(QUERY_STACK_BYTES)
+    thread = threading.Thread(target=_answer_jobs, args=(conn, store_root), name="query")
+    thread.start()
+    thread.join()
+
+
+def _answer_jobs(conn: Connection, store_root: str) -> None:
     opened = _OpenStore(store_root)
     while True:
         try:

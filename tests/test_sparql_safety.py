@@ -287,3 +287,19 @@ def test_workers_have_no_network_even_if_the_lexer_missed_service(settings, list
         pool.run(Job(query, "json", 10), timeout=10)
     time.sleep(0.3)
     assert listener.connections == 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT (" + "+".join(["1"] * 9000) + " AS ?x) {}",
+        "SELECT * { " + " UNION ".join(["{}"] * 9000) + " }",
+        "SELECT * { " + "{" * 5000 + "}" * 5000 + " }",
+    ],
+    ids=["long-sum", "long-union", "deep-braces"],
+)
+def test_queries_that_would_overflow_the_engine_stack_get_no_5xx(client, query):
+    # A default 8 MB stack segfaults on these (checked with pyoxigraph 0.5): workers run
+    # queries on a deep stack, and absurd bracket nesting is refused before it gets there.
+    response = client.post("/sparql", data=query.encode(), content_type="application/sparql-query")
+    assert response.status_code in (200, 400), response.data

@@ -105,7 +105,7 @@ def test_protocol(protocol_client, test):
     for request in test["requests"]:
         body = request.get("body")
         response = protocol_client.open(
-            "/sparql",
+            request["path"],  # "/sparql/", as the manifest writes it
             method=request["method"],
             query_string=request["raw_query_string"],
             headers=request["headers"],

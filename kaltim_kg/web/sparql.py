@@ -81,7 +81,9 @@ def _check(scan: QueryScan) -> None:
         raise QueryRejected(f"query nests brackets deeper than {MAX_NESTING} levels")
 
 
-@bp.route("/sparql", methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"])
+@bp.route(
+    "/sparql", methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"], strict_slashes=False
+)
 def endpoint() -> Response:
     """SPARQL 1.1 Protocol query operation; a bare GET describes the service."""
     if request.method == "OPTIONS":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import itertools
+import resource
 import sys
 import threading
 from dataclasses import dataclass, replace
@@ -28,6 +29,7 @@ _JSON = pyoxigraph.QueryResultsFormat.JSON
 # cap * this cannot hold more than `cap` rows, so most results need no counting at all.
 _MIN_ROW_BYTES = {_JSON: 3, _XML: 17, _TSV: 1}
 QUERY_STACK_BYTES = 512 * 1024 * 1024
+BASE_HEAP_BYTES = 128 * 1024 * 1024  # interpreter, engine and database handles at rest
 
 
 @dataclass(frozen=True)
@@ -197,7 +199,7 @@ class _OpenStore:
         return self.generation, self.store
 
 
-def serve_jobs(conn: Connection, store_root: str) -> None:
+def serve_jobs(conn: Connection, store_root: str, memory_mb: int = 0) -> None:
     """Answer jobs from the pipe until it closes, on a thread with a deep stack.
 
     The engine parses and evaluates recursively: a long `1+1+…` or `{} UNION {} …` chain
@@ -205,6 +207,11 @@ def serve_jobs(conn: Connection, store_root: str) -> None:
     virtual memory; only the depth a query really uses is ever touched.
     """
     _drop_network()  # before any thread: unsharing a user namespace needs a single thread
+    if memory_mb > 0:
+        # RLIMIT_DATA counts heap and thread stacks, not the mmapped database files. Past
+        # it an allocation fails and the engine aborts: the parent reports it as such.
+        limit = QUERY_STACK_BYTES + BASE_HEAP_BYTES + memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
     threading.stack_size(QUERY_STACK_BYTES)
     thread = threading.Thread(target=_answer_jobs, args=(conn, store_root), name="query")
     thread.start()
@@ -230,4 +237,4 @@ if __name__ == "__main__":
     # Import under the real module name so pickled Job/Reply classes match the server's.
     from kaltim_kg import query_worker
 
-    query_worker.serve_jobs(Connection(int(sys.argv[1])), sys.argv[2])
+    query_worker.serve_jobs(Connection(int(sys.argv[1])), sys.argv[2], int(sys.argv[3]))

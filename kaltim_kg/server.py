@@ -45,7 +45,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn ships no typ
         """Start this worker's query processes now, not on the first query."""
         from kaltim_kg.web.guard import pool_for
 
-        pool_for(self.settings.store_dir, self.settings.query_workers)
+        pool_for(self.settings)
 
     def load(self) -> Flask:
         # Imported here so each worker builds its app (and later its query pool) after fork.

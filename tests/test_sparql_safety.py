@@ -281,7 +281,7 @@ def test_workers_have_no_network_even_if_the_lexer_missed_service(settings, list
     from kaltim_kg.query_worker import Job
     from kaltim_kg.web.guard import pool_for
 
-    pool = pool_for(settings.store_dir, settings.query_workers)
+    pool = pool_for(settings)
     query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}"
     with pytest.raises((QueryRejected, QueryUnavailable)):  # "Network is unreachable"
         pool.run(Job(query, "json", 10), timeout=10)
@@ -303,3 +303,15 @@ def test_queries_that_would_overflow_the_engine_stack_get_no_5xx(client, query):
     # queries on a deep stack, and absurd bracket nesting is refused before it gets there.
     response = client.post("/sparql", data=query.encode(), content_type="application/sparql-query")
     assert response.status_code in (200, 400), response.data
+
+
+def test_a_memory_hungry_query_is_stopped_at_its_budget(fresh_store):
+    """Sorting a 9-million-row cross join would take gigabytes; the worker gets 100 MB."""
+    make_store(fresh_store.store_dir, {"http://example.org/g": numbered_triples(3000)})
+    settings = fresh_store.with_overrides(query_timeout=60.0, query_memory_mb=100)
+    client = create_app(settings, {"TESTING": True}).test_client()
+    hungry = "SELECT ?a ?b { ?a ?p ?o . ?b ?q ?r } ORDER BY ?o ?r LIMIT 1"
+    response = client.get("/sparql", query_string={"query": hungry})
+    assert response.status_code == 503
+    assert "memory" in response.data.decode()
+    assert client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}).status_code == 200

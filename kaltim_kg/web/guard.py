@@ -13,6 +13,7 @@ import atexit
 import os
 import queue
 import select
+import signal
 import socket
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from kaltim_kg.config import Settings
 from kaltim_kg.errors import QuerySyntaxError, QueryTimeout, QueryUnavailable
 from kaltim_kg.query_worker import Job, Reply
 
@@ -36,17 +38,38 @@ class _Worker:
     server's main module, and the same interpreter and package as the server.
     """
 
-    def __init__(self, store_root: Path) -> None:
+    def __init__(self, store_root: Path, memory_mb: int) -> None:
         ours, theirs = socket.socketpair()
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([_PACKAGE_ROOT, *sys.path])}
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([_PACKAGE_ROOT, *sys.path]),
+            "RUST_BACKTRACE": "0",  # an aborted query logs one line, not a backtrace
+        }
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kaltim_kg.query_worker", str(theirs.fileno()), str(store_root)],
+            [
+                sys.executable,
+                "-m",
+                "kaltim_kg.query_worker",
+                str(theirs.fileno()),
+                str(store_root),
+                str(memory_mb),
+            ],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
             env=env,
         )
         theirs.close()
         self.conn = Connection(ours.detach())
+
+    def exit_reason(self) -> str:
+        """Why a worker that closed its socket has gone."""
+        try:
+            code = self.process.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            return "stopped answering"
+        if code == -signal.SIGABRT:
+            return "ran out of its memory budget"
+        return f"stopped unexpectedly (exit status {code})"
 
     def kill(self) -> None:
         self.process.kill()  # SIGKILL: the engine cannot be asked to stop
@@ -67,9 +90,10 @@ class Answer:
 class QueryPool:
     """A fixed number of persistent query workers over one store directory."""
 
-    def __init__(self, store_root: Path, size: int) -> None:
+    def __init__(self, store_root: Path, size: int, memory_mb: int = 0) -> None:
         self.store_root = store_root
         self.size = max(1, size)
+        self.memory_mb = memory_mb
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._all: list[_Worker] = []
@@ -77,7 +101,7 @@ class QueryPool:
             self._add_worker()
 
     def _add_worker(self) -> _Worker:
-        worker = _Worker(self.store_root)
+        worker = _Worker(self.store_root, self.memory_mb)
         with self._lock:
             self._all.append(worker)
         self._idle.put(worker)
@@ -108,9 +132,10 @@ class QueryPool:
                 self._retire(worker)
                 raise QueryTimeout(f"query stopped after the {timeout:g} s timeout")
             reply: Reply = worker.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
+        except (EOFError, OSError):
+            reason = worker.exit_reason()
             self._retire(worker)
-            raise QueryUnavailable("the query worker stopped unexpectedly; try again") from None
+            raise QueryUnavailable(f"the query's worker process {reason}") from None
         self._idle.put(worker)
         return _answer(reply, time.monotonic() - started)
 
@@ -131,22 +156,23 @@ def _answer(reply: Reply, seconds: float) -> Answer:
     return Answer(reply.body, reply.truncated, reply.generation, seconds)
 
 
-_pools: dict[tuple[int, str, int], QueryPool] = {}
+_pools: dict[tuple[int, str, int, int], QueryPool] = {}
 _pools_lock = threading.Lock()
 
 
-def pool_for(store_root: Path, size: int) -> QueryPool:
-    """The pool of this process for a store; created on first use (after any fork)."""
-    key = (os.getpid(), str(Path(store_root).resolve()), size)
+def pool_for(settings: Settings) -> QueryPool:
+    """This process's pool for the settings' store; created on first use (after any fork)."""
+    root = Path(settings.store_dir).resolve()
+    key = (os.getpid(), str(root), settings.query_workers, settings.query_memory_mb)
     with _pools_lock:
         pool = _pools.get(key)
         if pool is None:
-            pool = _pools[key] = QueryPool(Path(store_root), size)
+            pool = _pools[key] = QueryPool(root, settings.query_workers, settings.query_memory_mb)
         return pool
 
 
 @atexit.register
 def _close_pools() -> None:
-    for (pid, _, _), pool in list(_pools.items()):
-        if pid == os.getpid():
+    for key, pool in list(_pools.items()):
+        if key[0] == os.getpid():
             pool.close()

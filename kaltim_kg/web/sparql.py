@@ -114,7 +114,7 @@ def endpoint() -> Response:
         request.base_url,
     )
     g.sparql_form = scan.form or "?"
-    answer = pool_for(settings.store_dir, settings.query_workers).run(job, settings.query_timeout)
+    answer = pool_for(settings).run(job, settings.query_timeout)
     g.sparql_engine_seconds = answer.seconds
     response = Response(answer.body, content_type=fmt.content_type)
     if answer.truncated:

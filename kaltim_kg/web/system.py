@@ -24,7 +24,7 @@ def health() -> tuple[Response, int]:
     settings = current.settings()
     try:
         generation = StoreDir(settings.store_dir).require_current()
-        pool = pool_for(settings.store_dir, settings.query_workers)
+        pool = pool_for(settings)
         pool.run(Job("ASK { ?s ?p ?o }", "json", 1), min(HEALTH_TIMEOUT, settings.query_timeout))
         manifest = generation.manifest
     except (KaltimKGError, OSError, ValueError) as exc:

@@ -200,6 +200,8 @@ def test_query_page_runs_an_example_offline_in_a_browser(live_server):
             page = browser.new_page()
             page.route("**/*", only_this_server)
             page.on("pageerror", lambda error: errors.append(str(error)))
+            # Content-Security-Policy violations are reported as console errors.
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.goto(f"{live_server}/sparql")
             page.wait_for_selector(".yasqe .CodeMirror", timeout=15_000)
             assert page.locator(".tabsList .tab").count() == len(EXAMPLES)

@@ -44,6 +44,12 @@ class _Assets(HTMLParser):
 def test_page_loads_only_bundled_assets_and_carries_the_examples(client):
     response = client.get("/sparql", headers={"Accept": "text/html"})
     assert response.status_code == 200
+    # The browser itself keeps the page offline: everything from this server, no inline script.
+    policy = dict(
+        p.strip().split(" ", 1) for p in response.headers["Content-Security-Policy"].split(";")
+    )
+    assert policy["default-src"] == "'self'"
+    assert "script-src" not in policy and "connect-src" not in policy
     page = _Assets()
     page.feed(response.data.decode())
     assert page.urls, "the page references its scripts and styles"

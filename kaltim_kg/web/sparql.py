@@ -44,6 +44,10 @@ _GRAPH_NAME_ALIASES = {
 }
 ALLOWED_METHODS = "GET, POST, OPTIONS"
 MAX_REASON = 160
+PAGE_CSP = (
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
 
 
 def choose_format(
@@ -135,7 +139,10 @@ def _describe_service(names: Sequence[str]) -> Response:
             examples=EXAMPLES,
             examples_json=examples_json(),
         )
-        return Response(page, content_type=html.content_type)
+        # The page may talk to this server only: a browser enforces "offline" for us.
+        return Response(
+            page, content_type=html.content_type, headers={"Content-Security-Policy": PAGE_CSP}
+        )
     generation = StoreDir(settings.store_dir).require_current()
     body = service_description(request.base_url, generation.manifest, settings, fmt)
     return Response(body, content_type=fmt.content_type)

@@ -108,14 +108,14 @@ def endpoint() -> Response:
     offers = GRAPH_FORMATS if graph else RESULT_FORMATS
     fmt = choose_format(offers, request.headers.get("Accept"), operation.format_names, graph)
     job = Job(
-        operation.query,
-        fmt.name,
-        settings.max_result_rows,
-        operation.default_graphs,
-        operation.named_graphs,
-        scan.dataset_clause,
-        scan.star_order,
-        request.base_url,
+        query=operation.query,
+        format_name=fmt.name,
+        max_rows=settings.max_result_rows,
+        default_graphs=operation.default_graphs,
+        named_graphs=operation.named_graphs,
+        query_has_dataset=scan.dataset_clause,
+        star_order=scan.star_order,
+        base_iri=request.base_url,
     )
     g.sparql_form = scan.form or "?"
     answer = pool_for(settings).run(job, settings.query_timeout)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import shutil
 import sys
 import time
@@ -195,6 +196,75 @@ def dump(fmt: str, output: Path | None, store_dir: Path | None) -> None:
                 shutil.copyfileobj(plain, out)
     if output is not None:
         click.echo(f"wrote {output}", err=True)
+
+
+@main.command()
+@click.option("--host", help="Interface to listen on (default 127.0.0.1; env KALTIM_KG_HOST).")
+@click.option("--port", type=int, help="Port (default 8080; env KALTIM_KG_PORT).")
+@store_option
+@click.option(
+    "--query-timeout",
+    type=float,
+    help="Seconds before a query is stopped with 503 (default 30; env KALTIM_KG_QUERY_TIMEOUT).",
+)
+@click.option("--workers", type=int, help="Server processes (default 2; env KALTIM_KG_WORKERS).")
+@click.option("--threads", type=int, help="Threads per server process (default 4).")
+@click.option(
+    "--query-workers",
+    type=int,
+    help="Query processes per server process (default 2; env KALTIM_KG_QUERY_WORKERS).",
+)
+def serve(
+    host: str | None,
+    port: int | None,
+    store_dir: Path | None,
+    query_timeout: float | None,
+    workers: int | None,
+    threads: int | None,
+    query_workers: int | None,
+) -> None:
+    """Serve the SPARQL endpoint and the linked data (builds the store first if empty)."""
+    from kaltim_kg.publish import ensure_built
+    from kaltim_kg.server import run_server
+
+    settings = _settings(
+        host=host,
+        port=port,
+        store_dir=store_dir,
+        query_timeout=query_timeout,
+        workers=workers,
+        threads=threads,
+        query_workers=query_workers,
+    )
+    _in_child_process(lambda: ensure_built(settings, progress=_progress))
+    click.echo(
+        f"serving {settings.store_dir} on http://{settings.host}:{settings.port}/sparql", err=True
+    )
+    run_server(settings)
+
+
+def _in_child_process(work: Callable[[], Any]) -> None:
+    """Run `work` in a forked child and exit if it fails.
+
+    The server forks its workers later; a RocksDB database opened in this process (as a
+    build does) would be inherited half-alive by them and crash them at exit.
+    """
+    pid = os.fork()
+    if pid == 0:
+        code: Any = 0
+        try:
+            with _errors():
+                work()
+        except SystemExit as exc:
+            code = exc.code
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code if isinstance(code, int) else 1)
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        sys.exit(code if code > 0 else EXIT_ERROR)
 
 
 if __name__ == "__main__":  # pragma: no cover

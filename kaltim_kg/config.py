@@ -44,6 +44,8 @@ class Settings:
     workers: int = 2
     threads: int = 4
     query_timeout: float = 30.0
+    query_workers: int = 2  # processes per server process that run queries (killable)
+    query_memory_mb: int = 1024  # heap a query may use before its process is stopped; 0: no cap
     max_result_rows: int = 100_000
     max_request_bytes: int = 1_000_000
     cache_entries: int = 256

@@ -43,3 +43,23 @@ class StoreError(KaltimKGError):
 
 class LoadError(KaltimKGError):
     """An RDF file given to `load` could not be read or parsed."""
+
+
+class QueryRejected(KaltimKGError):
+    """The endpoint refuses a query before running it (update, SERVICE, too deep, bad syntax)."""
+
+
+class QuerySyntaxError(QueryRejected):
+    """The engine's parser rejected the query; the message carries the position."""
+
+
+class QueryForbidden(QueryRejected):
+    """The request asks for something a read-only, offline endpoint never does (an update)."""
+
+
+class QueryUnavailable(KaltimKGError):
+    """The query could not be answered now: timeout, overload or store trouble."""
+
+
+class QueryTimeout(QueryUnavailable):
+    """The query ran longer than the configured timeout and was stopped."""

@@ -106,7 +106,10 @@ def negotiate(
     best: Format | None = None
     best_quality = 0.0
     for fmt in offers:
-        quality = max(parsed.quality(t) for t in (fmt.media_type, *_media(fmt.aliases)))
+        # Wildcards (`text/*`) match canonical media types only: an alias such as text/xml
+        # must not make SPARQL XML results the answer to a request for "any text".
+        exact_alias = (q for value, q in parsed if value.lower() in _media(fmt.aliases))
+        quality = max(parsed.quality(fmt.media_type), *exact_alias, 0)
         if quality > best_quality:
             best, best_quality = fmt, quality
     if best is not None and parsed.quality(default.media_type) >= best_quality:

@@ -29,6 +29,7 @@ def create_app(
     app.config["KALTIM_KG_SETTINGS"] = settings or load_settings()
     app.config.update(test_config or {})
     current.init_app(app)
+    system.init_app(app)
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
     return app

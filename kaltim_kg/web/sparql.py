@@ -1,7 +1,197 @@
-"""The SPARQL 1.1 Protocol endpoint at /sparql."""
+"""The SPARQL 1.1 Protocol endpoint at /sparql: read-only, offline, every query killable.
+
+A request is read (protocol.py), lexed (query_scan.py) so updates, SERVICE and absurd nesting
+are refused and the format can be negotiated before anything runs, then handed to the query
+worker pool (guard.py), which returns bytes already serialised in the chosen format.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from collections.abc import Sequence
+
+from flask import Blueprint, Response, g, render_template, request
+from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, NotAcceptable
+
+from kaltim_kg.errors import (
+    QueryForbidden,
+    QueryRejected,
+    QueryTimeout,
+    QueryUnavailable,
+    StoreError,
+)
+from kaltim_kg.formats import BY_NAME, Format, by_name, negotiate
+from kaltim_kg.query_worker import Job
+from kaltim_kg.store import StoreDir
+from kaltim_kg.web import current
+from kaltim_kg.web.guard import pool_for
+from kaltim_kg.web.protocol import read_query_request
+from kaltim_kg.web.query_scan import MAX_NESTING, QueryScan, scan_query
+from kaltim_kg.web.service_description import SD_FORMATS, service_description
+from kaltim_kg.web.sparql_examples import EXAMPLES, examples_json
 
 bp = Blueprint("sparql", __name__)
+
+RESULT_FORMATS = tuple(BY_NAME[n] for n in ("json", "xml", "csv", "tsv"))
+GRAPH_FORMATS = tuple(
+    BY_NAME[n] for n in ("turtle", "ntriples", "jsonld", "rdfxml", "nquads", "trig")
+)
+# Names clients send for graph results that the format table keeps for other kinds.
+_GRAPH_NAME_ALIASES = {
+    "json": "jsonld",
+    "n3": "turtle",
+    "text/n3": "turtle",
+    "text/rdf+n3": "turtle",
+}
+ALLOWED_METHODS = "GET, POST, OPTIONS"
+MAX_REASON = 160
+PAGE_CSP = (
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+def choose_format(
+    offers: Sequence[Format], accept: str | None, names: Sequence[str], graph: bool = False
+) -> Format:
+    """`format=`/`output=` first (the first value that names an offer), else Accept; or 406."""
+    for name in names:
+        wanted = _GRAPH_NAME_ALIASES.get(name.strip().lower(), name) if graph else name
+        fmt = by_name(wanted, offers)
+        if fmt is not None:
+            return fmt
+    unknown = [n for n in names if by_name(n, BY_NAME.values()) is None]
+    if names and len(unknown) == len(names):
+        raise NotAcceptable(f"unknown format {unknown[0][:40]!r}; offered: {_names(offers)}")
+    fmt = negotiate(accept, offers)
+    if fmt is None:
+        raise NotAcceptable(f"no offered format matches Accept; offered: {_names(offers)}")
+    return fmt
+
+
+def _names(offers: Sequence[Format]) -> str:
+    return ", ".join(f.media_type for f in offers)
+
+
+def _check(scan: QueryScan) -> None:
+    if scan.update is not None:
+        raise QueryForbidden(
+            f"this endpoint is read-only: {scan.update} (SPARQL Update) is not accepted"
+        )
+    if scan.service:
+        raise QueryRejected(
+            "SERVICE (federated query) is disabled: this endpoint makes no outbound requests"
+        )
+    if scan.depth > MAX_NESTING:
+        raise QueryRejected(f"query nests brackets deeper than {MAX_NESTING} levels")
+
+
+@bp.route(
+    "/sparql", methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"], strict_slashes=False
+)
+def endpoint() -> Response:
+    """SPARQL 1.1 Protocol query operation; a bare GET describes the service."""
+    if request.method == "OPTIONS":
+        return Response(status=204, headers={"Allow": ALLOWED_METHODS})
+    if request.method not in ("GET", "POST"):
+        return _plain(
+            405,
+            f"{request.method} is not allowed; query with GET or POST",
+            {"Allow": ALLOWED_METHODS},
+        )
+    settings = current.settings()
+    operation = read_query_request(request, settings.max_request_bytes)
+    if operation.query is None:
+        return _describe_service(operation.format_names)
+    scan = scan_query(operation.query)
+    _check(scan)
+    graph = scan.returns_graph
+    offers = GRAPH_FORMATS if graph else RESULT_FORMATS
+    fmt = choose_format(offers, request.headers.get("Accept"), operation.format_names, graph)
+    job = Job(
+        query=operation.query,
+        format_name=fmt.name,
+        max_rows=settings.max_result_rows,
+        default_graphs=operation.default_graphs,
+        named_graphs=operation.named_graphs,
+        query_has_dataset=scan.dataset_clause,
+        star_order=scan.star_order,
+        base_iri=request.base_url,
+    )
+    g.sparql_form = scan.form or "?"
+    answer = pool_for(settings).run(job, settings.query_timeout)
+    g.sparql_engine_seconds = answer.seconds
+    response = Response(answer.body, content_type=fmt.content_type)
+    if answer.truncated:
+        # Virtuoso's convention: the result was cut to this many rows (or triples).
+        response.headers["X-SPARQL-MaxRows"] = str(settings.max_result_rows)
+    return response
+
+
+def _describe_service(names: Sequence[str]) -> Response:
+    html = BY_NAME["html"]
+    fmt = choose_format((*SD_FORMATS, html), request.headers.get("Accept"), names)
+    settings = current.settings()
+    if fmt is html:
+        page = render_template(
+            "sparql_query.html",
+            endpoint=request.base_url,
+            settings=settings,
+            examples=EXAMPLES,
+            examples_json=examples_json(),
+        )
+        # The page may talk to this server only: a browser enforces "offline" for us.
+        return Response(
+            page, content_type=html.content_type, headers={"Content-Security-Policy": PAGE_CSP}
+        )
+    generation = StoreDir(settings.store_dir).require_current()
+    body = service_description(request.base_url, generation.manifest, settings, fmt)
+    return Response(body, content_type=fmt.content_type)
+
+
+@bp.after_request
+def add_protocol_headers(response: Response) -> Response:
+    """CORS for any origin (no credentials: the data is public) and Vary for caches."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "Server-Timing, X-SPARQL-MaxRows"
+    response.vary.add("Accept")
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = ALLOWED_METHODS
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+        response.headers["Access-Control-Max-Age"] = "86400"
+    return response
+
+
+def _plain(status: int, reason: str, headers: dict[str, str] | None = None) -> Response:
+    one_line = " ".join(reason.split())[:500]
+    return Response(
+        one_line + "\n", status=status, headers=headers, content_type="text/plain; charset=utf-8"
+    )
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException) -> Response:
+    return _plain(error.code or 400, error.description or error.name)
+
+
+@bp.errorhandler(QueryForbidden)
+def forbidden(error: QueryForbidden) -> Response:
+    return _plain(Forbidden.code, str(error))
+
+
+@bp.errorhandler(QueryRejected)
+def rejected(error: QueryRejected) -> Response:
+    reason = str(error).splitlines()[0] if str(error) else "unreadable query"
+    if len(reason) > MAX_REASON:  # the parser lists every token it expected; keep the start
+        reason = reason[:MAX_REASON] + " …"
+    return _plain(BadRequest.code, f"bad query: {reason}")
+
+
+@bp.errorhandler(QueryUnavailable)
+def unavailable(error: QueryUnavailable) -> Response:
+    retry = {} if isinstance(error, QueryTimeout) else {"Retry-After": "5"}
+    return _plain(503, str(error), retry)
+
+
+@bp.errorhandler(StoreError)
+def store_missing(error: StoreError) -> Response:
+    return _plain(503, "the store is not available")

@@ -1,7 +1,78 @@
-"""System routes: /health."""
+"""System routes (/health) and per-query operations: access log line and Server-Timing."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import logging
+import time
+
+from flask import Blueprint, Flask, Response, g, jsonify, request
+
+from kaltim_kg.errors import KaltimKGError
+from kaltim_kg.query_worker import Job
+from kaltim_kg.store import StoreDir
+from kaltim_kg.web import current
+from kaltim_kg.web.guard import pool_for
 
 bp = Blueprint("system", __name__)
+access_log = logging.getLogger("kaltim_kg.access")
+HEALTH_TIMEOUT = 5.0  # seconds; a health probe must answer fast even if queries are slow
+
+
+@bp.route("/health")
+def health() -> tuple[Response, int]:
+    """200 when a query worker can read the current generation, else 503; JSON either way."""
+    settings = current.settings()
+    try:
+        generation = StoreDir(settings.store_dir).require_current()
+        pool = pool_for(settings)
+        pool.run(Job("ASK { ?s ?p ?o }", "json", 1), min(HEALTH_TIMEOUT, settings.query_timeout))
+        manifest = generation.manifest
+    except (KaltimKGError, OSError, ValueError) as exc:
+        return jsonify(status="unavailable", reason=str(exc).splitlines()[0]), 503
+    return jsonify(
+        status="ok",
+        generation=generation.id,
+        triples=manifest.get("quads", 0),
+        graphs=len(manifest.get("graphs", {})),
+    ), 200
+
+
+@bp.before_app_request
+def start_clock() -> None:
+    g.request_started = time.perf_counter()
+
+
+@bp.after_app_request
+def time_queries(response: Response) -> Response:
+    """Server-Timing on /sparql responses, and one access log line per query."""
+    if request.endpoint != "sparql.endpoint" or "request_started" not in g:
+        return response
+    total_ms = (time.perf_counter() - g.request_started) * 1000
+    engine = g.get("sparql_engine_seconds")
+    timings = [f"total;dur={total_ms:.1f}"]
+    if engine is not None:
+        timings.insert(0, f'query;dur={engine * 1000:.1f};desc="worker"')
+    response.headers["Server-Timing"] = ", ".join(timings)
+    if request.method != "OPTIONS":
+        access_log.info(
+            '%s "%s %s" %s %s %.1fms form=%s bytes=%s',
+            request.remote_addr or "-",
+            request.method,
+            request.path,
+            response.status_code,
+            response.mimetype or "-",
+            total_ms,
+            g.get("sparql_form", "-"),
+            response.calculate_content_length() or 0,
+        )
+    return response
+
+
+def _no_stack_traces(error: Exception) -> Response:
+    """Last resort for anything unexpected: log it here, tell the client one plain line."""
+    logging.getLogger("kaltim_kg.web").exception("unhandled error on %s", request.path)
+    return Response("internal error\n", status=500, content_type="text/plain; charset=utf-8")
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(500, _no_stack_traces)

@@ -1,0 +1,240 @@
+"""What runs inside a query worker process: open the store, run one query, serialise it.
+
+Kept free of Flask so a worker starts fast. Only plain data crosses the pipe: a `Job` in,
+a `Reply` with the serialised bytes out.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+import resource
+import sys
+import threading
+from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection
+from typing import Any
+
+import pyoxigraph
+
+from kaltim_kg.errors import KaltimKGError
+from kaltim_kg.formats import BY_NAME
+from kaltim_kg.namespaces import PREFIXES
+from kaltim_kg.store import Generation, StoreDir
+
+_TSV = pyoxigraph.QueryResultsFormat.TSV
+_XML = pyoxigraph.QueryResultsFormat.XML
+_JSON = pyoxigraph.QueryResultsFormat.JSON
+# The fewest bytes one solution can take in each format: a body no longer than
+# cap * this cannot hold more than `cap` rows, so most results need no counting at all.
+_MIN_ROW_BYTES = {_JSON: 3, _XML: 17, _TSV: 1}
+QUERY_STACK_BYTES = 512 * 1024 * 1024
+BASE_HEAP_BYTES = 128 * 1024 * 1024  # interpreter, engine and database handles at rest
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query to run, with its protocol dataset and the chosen output format."""
+
+    query: str
+    format_name: str  # a kaltim_kg.formats name
+    max_rows: int
+    default_graphs: tuple[str, ...] | None = None  # protocol dataset; None: not given
+    named_graphs: tuple[str, ...] | None = None
+    query_has_dataset: bool = False  # FROM / FROM NAMED in the query text
+    star_order: tuple[str, ...] | None = None  # SELECT *: columns in this order
+    base_iri: str | None = None  # relative IRIs resolve against the endpoint URL
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A worker's answer: bytes in the requested format, or an error kind and message."""
+
+    body: bytes = b""
+    truncated: bool = False
+    error: str | None = None  # "syntax", "store" or "engine"
+    message: str = ""
+    generation: str = ""
+
+
+def _dataset_arguments(job: Job) -> dict[str, object]:
+    """Protocol dataset replaces FROM; without either, the default graph is the union."""
+    if job.default_graphs is not None or job.named_graphs is not None:
+        return {
+            "default_graph": [pyoxigraph.NamedNode(g) for g in job.default_graphs or ()],
+            "named_graphs": [pyoxigraph.NamedNode(g) for g in job.named_graphs or ()],
+        }
+    if job.query_has_dataset:
+        return {}  # the engine resolves FROM against local graphs only; unknown ones are empty
+    return {"use_default_graph_as_union": True}
+
+
+def _truncate_lines(tsv: bytes, max_rows: int) -> tuple[bytes, bool]:
+    """Keep the header line and the first `max_rows` rows of a TSV result."""
+    end = -1
+    for _ in range(max_rows + 1):
+        end = tsv.find(b"\n", end + 1)
+        if end < 0:
+            return tsv, False
+    return (tsv[: end + 1], True) if end + 1 < len(tsv) else (tsv, False)
+
+
+def _star_permutation(
+    result: pyoxigraph.QuerySolutions, star_order: tuple[str, ...] | None
+) -> list[int] | None:
+    """Column positions that put `SELECT *` variables in query order; None if already so."""
+    if not star_order:
+        return None
+    current = [v.value for v in result.variables]
+    rank = {name: i for i, name in enumerate(star_order)}
+    wanted = sorted(current, key=lambda name: rank.get(name, len(rank)))
+    return None if wanted == current else [current.index(name) for name in wanted]
+
+
+def _permute_columns(tsv: bytes, permutation: list[int]) -> bytes:
+    """Reorder TSV columns (a tab never occurs inside a TSV term: it is escaped)."""
+    lines = tsv.split(b"\n")
+    out = []
+    for line in lines[:-1]:
+        cells = line.split(b"\t")
+        out.append(b"\t".join(cells[i] for i in permutation))
+    return b"\n".join(out) + b"\n"
+
+
+def _solutions(
+    result: pyoxigraph.QuerySolutions, fmt: Any, max_rows: int, star_order: tuple[str, ...] | None
+) -> tuple[bytes, bool]:
+    """Serialise SELECT results natively, cutting them to `max_rows` rows.
+
+    TSV has exactly one line per row, so it is the format rows are counted, cut and
+    reordered in; most results are small enough to skip that and go out as serialised.
+    """
+    permutation = _star_permutation(result, star_order)
+    body: bytes | None = None
+    if permutation is None and fmt in _MIN_ROW_BYTES:
+        body = result.serialize(format=fmt)
+        if len(body) <= _MIN_ROW_BYTES[fmt] * max_rows:
+            return body, False
+        if fmt == _XML and body.count(b"<result>") <= max_rows:
+            return body, False
+        tsv = body if fmt == _TSV else _parse(body, fmt).serialize(format=_TSV)
+    else:
+        tsv = result.serialize(format=_TSV)
+        if permutation is not None:
+            tsv = _permute_columns(tsv, permutation)
+    tsv, truncated = _truncate_lines(tsv, max_rows)
+    if fmt == _TSV:
+        return tsv, truncated
+    if body is not None and not truncated:
+        return body, False
+    return _parse(tsv, _TSV).serialize(format=fmt), truncated
+
+
+def _parse(body: bytes, fmt: Any) -> Any:
+    return pyoxigraph.parse_query_results(body, format=fmt)
+
+
+def run_job(store: pyoxigraph.Store, job: Job) -> Reply:
+    """Run one job against an open store; engine errors become a Reply, never an exception."""
+    fmt = BY_NAME[job.format_name]
+    try:
+        result = store.query(
+            job.query, base_iri=job.base_iri, prefixes=PREFIXES, **_dataset_arguments(job)
+        )
+        if isinstance(result, pyoxigraph.QueryBoolean):
+            return Reply(result.serialize(format=fmt.oxigraph))
+        if isinstance(result, pyoxigraph.QuerySolutions):
+            return Reply(*_solutions(result, fmt.oxigraph, job.max_rows, job.star_order))
+        triples = list(itertools.islice(result, job.max_rows + 1))
+        prefixes = PREFIXES if fmt.name in ("turtle", "trig", "jsonld") else None
+        body = pyoxigraph.serialize(triples[: job.max_rows], format=fmt.oxigraph, prefixes=prefixes)
+        return Reply(body, len(triples) > job.max_rows)
+    except SyntaxError as exc:
+        return Reply(error="syntax", message=str(exc))
+    except OSError as exc:
+        return Reply(error="store", message=f"the store cannot be read: {exc}")
+    except (ValueError, TypeError, RuntimeError) as exc:
+        # Evaluation errors the engine reports (e.g. a result no format can hold).
+        return Reply(
+            error="engine", message=str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        )
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":  # pyo3 reports a Rust panic this way
+            raise
+        return Reply(error="engine", message="the engine failed on this query")
+
+
+def _drop_network() -> None:
+    """Best effort: move this process into an empty network namespace (no route anywhere).
+
+    A second wall behind the SERVICE check: even a query the lexer missed cannot connect.
+    Needs root or unprivileged user namespaces; silently skipped where neither is allowed.
+    """
+    clone_newuser, clone_newnet = 0x10000000, 0x40000000
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.unshare(clone_newnet) != 0:
+            libc.unshare(clone_newuser | clone_newnet)
+    except (OSError, AttributeError):
+        pass
+
+
+class _OpenStore:
+    """The current generation, reopened when a build or load swaps in a new one."""
+
+    def __init__(self, root: str) -> None:
+        self.store_dir = StoreDir(root)
+        self.generation: Generation | None = None
+        self.store: pyoxigraph.Store | None = None
+
+    def get(self) -> tuple[Generation, pyoxigraph.Store]:
+        if (
+            self.store is None
+            or self.generation is None
+            or (self.store_dir.generation_id() != self.generation.id)
+        ):
+            self.store = None  # close the old database before opening the new one
+            self.generation = self.store_dir.require_current()
+            self.store = self.generation.open()
+        return self.generation, self.store
+
+
+def serve_jobs(conn: Connection, store_root: str, memory_mb: int = 0) -> None:
+    """Answer jobs from the pipe until it closes, on a thread with a deep stack.
+
+    The engine parses and evaluates recursively: a long `1+1+…` or `{} UNION {} …` chain
+    overflows the main thread's 8 MB stack and kills the process. The reserved stack is
+    virtual memory; only the depth a query really uses is ever touched.
+    """
+    _drop_network()  # before any thread: unsharing a user namespace needs a single thread
+    if memory_mb > 0:
+        # RLIMIT_DATA counts heap and thread stacks, not the mmapped database files. Past
+        # it an allocation fails and the engine aborts: the parent reports it as such.
+        limit = QUERY_STACK_BYTES + BASE_HEAP_BYTES + memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    threading.stack_size(QUERY_STACK_BYTES)
+    thread = threading.Thread(target=_answer_jobs, args=(conn, store_root), name="query")
+    thread.start()
+    thread.join()
+
+
+def _answer_jobs(conn: Connection, store_root: str) -> None:
+    opened = _OpenStore(store_root)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            generation, store = opened.get()
+            reply = replace(run_job(store, job), generation=generation.id)
+        except KaltimKGError as exc:
+            reply = Reply(error="store", message=str(exc))
+        conn.send(reply)
+
+
+if __name__ == "__main__":
+    # Import under the real module name so pickled Job/Reply classes match the server's.
+    from kaltim_kg import query_worker
+
+    query_worker.serve_jobs(Connection(int(sys.argv[1])), sys.argv[2], int(sys.argv[3]))

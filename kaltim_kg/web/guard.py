@@ -1,0 +1,178 @@
+"""Query isolation: every query runs in a worker process that can be killed.
+
+Neither Oxigraph nor any other embedded engine can cancel a running query, so the web
+process never runs one itself. It hands a `Job` to an idle worker of a small persistent
+pool and waits at most the query timeout; a worker that overruns is killed with SIGKILL and
+replaced, and the other workers keep answering. The pool is created the first time a query
+arrives, so under a pre-forking server each server process gets its own, after the fork.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import queue
+import select
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from kaltim_kg.config import Settings
+from kaltim_kg.errors import QuerySyntaxError, QueryTimeout, QueryUnavailable
+from kaltim_kg.query_worker import Job, Reply
+
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+
+
+class _Worker:
+    """One worker process (`python -m kaltim_kg.query_worker`) and our end of its socket.
+
+    A fresh interpreter rather than multiprocessing's fork or forkserver: nothing inherited
+    from a threaded server process (RocksDB and fork() do not mix), no re-import of the
+    server's main module, and the same interpreter and package as the server.
+    """
+
+    def __init__(self, store_root: Path, memory_mb: int) -> None:
+        ours, theirs = socket.socketpair()
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([_PACKAGE_ROOT, *sys.path]),
+            "RUST_BACKTRACE": "0",  # an aborted query logs one line, not a backtrace
+        }
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "kaltim_kg.query_worker",
+                str(theirs.fileno()),
+                str(store_root),
+                str(memory_mb),
+            ],
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+            env=env,
+        )
+        theirs.close()
+        self.conn = Connection(ours.detach())
+
+    def exit_reason(self) -> str:
+        """Why a worker that closed its socket has gone."""
+        try:
+            code = self.process.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            return "stopped answering"
+        if code == -signal.SIGABRT:
+            return "ran out of its memory budget"
+        return f"stopped unexpectedly (exit status {code})"
+
+    def kill(self) -> None:
+        self.process.kill()  # SIGKILL: the engine cannot be asked to stop
+        self.process.wait(timeout=5)
+        self.conn.close()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A successful reply plus how long the worker took."""
+
+    body: bytes
+    truncated: bool
+    generation: str
+    seconds: float
+
+
+class QueryPool:
+    """A fixed number of persistent query workers over one store directory."""
+
+    def __init__(self, store_root: Path, size: int, memory_mb: int = 0) -> None:
+        self.store_root = store_root
+        self.size = max(1, size)
+        self.memory_mb = memory_mb
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._all: list[_Worker] = []
+        for _ in range(self.size):
+            self._add_worker()
+
+    def _add_worker(self) -> _Worker:
+        worker = _Worker(self.store_root, self.memory_mb)
+        with self._lock:
+            self._all.append(worker)
+        self._idle.put(worker)
+        return worker
+
+    def _retire(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._lock:
+            if worker in self._all:
+                self._all.remove(worker)
+        self._add_worker()
+
+    def run(self, job: Job, timeout: float) -> Answer:
+        """Run `job` within `timeout` seconds (waiting for a free worker included)."""
+        started = time.monotonic()
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise QueryUnavailable(
+                f"all {self.size} query workers are busy for {timeout:g} s; try again later"
+            ) from None
+        remaining = timeout - (time.monotonic() - started)
+        try:
+            worker.conn.send(job)
+            # select() directly: Connection.poll() builds a selector per call (~0.1 ms).
+            readable, _, _ = select.select([worker.conn], [], [], max(remaining, 0.0))
+            if not readable:
+                self._retire(worker)
+                raise QueryTimeout(f"query stopped after the {timeout:g} s timeout")
+            reply: Reply = worker.conn.recv()
+        except (EOFError, OSError):
+            reason = worker.exit_reason()
+            self._retire(worker)
+            raise QueryUnavailable(f"the query's worker process {reason}") from None
+        self._idle.put(worker)
+        return _answer(reply, time.monotonic() - started)
+
+    def close(self) -> None:
+        with self._lock:
+            workers, self._all = list(self._all), []
+        for worker in workers:
+            worker.kill()
+
+
+def _answer(reply: Reply, seconds: float) -> Answer:
+    if reply.error == "syntax":
+        raise QuerySyntaxError(reply.message)
+    if reply.error == "store":
+        raise QueryUnavailable(reply.message)
+    if reply.error is not None:
+        raise QuerySyntaxError(f"the query cannot be evaluated: {reply.message}")
+    return Answer(reply.body, reply.truncated, reply.generation, seconds)
+
+
+_pools: dict[tuple[int, str, int, int], QueryPool] = {}
+_pools_lock = threading.Lock()
+
+
+def pool_for(settings: Settings) -> QueryPool:
+    """This process's pool for the settings' store; created on first use (after any fork)."""
+    root = Path(settings.store_dir).resolve()
+    key = (os.getpid(), str(root), settings.query_workers, settings.query_memory_mb)
+    with _pools_lock:
+        pool = _pools.get(key)
+        if pool is None:
+            pool = _pools[key] = QueryPool(root, settings.query_workers, settings.query_memory_mb)
+        return pool
+
+
+@atexit.register
+def _close_pools() -> None:
+    for key, pool in list(_pools.items()):
+        if key[0] == os.getpid():
+            pool.close()

@@ -1,0 +1,352 @@
+"""/sparql over the built store: protocol operations, formats parsed back, errors, headers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from pyshacl import validate
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from kaltim_kg.namespaces import KKG, SD
+
+HERE = Path(__file__).parent
+FLOWS = "SELECT ?flow ?country WHERE { ?flow a kkg:ExportFlow ; kkg:destination ?country }"
+COUNTRIES = "CONSTRUCT { ?c a kkg:Country } WHERE { ?c a kkg:Country }"
+
+
+def _bindings(response) -> list[dict]:
+    assert response.status_code == 200, response.data
+    return json.loads(response.data)["results"]["bindings"]
+
+
+def test_get_post_form_and_post_direct_agree(client):
+    by_get = _bindings(client.get("/sparql", query_string={"query": FLOWS}))
+    by_form = _bindings(client.post("/sparql", data={"query": FLOWS}))
+    by_direct = _bindings(
+        client.post("/sparql", data=FLOWS.encode(), content_type="application/sparql-query")
+    )
+    assert by_get and sorted(map(str, by_get)) == sorted(map(str, by_form)) == sorted(
+        map(str, by_direct)
+    )
+    assert all(b["flow"]["value"].startswith("https://w3id.org/kaltim-kg/id/flow/") for b in by_get)
+
+
+def test_default_graph_is_the_union_of_named_graphs(client):
+    plain = _bindings(
+        client.get("/sparql", query_string={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"})
+    )
+    per_graph = _bindings(
+        client.get(
+            "/sparql", query_string={"query": "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"}
+        )
+    )
+    assert int(plain[0]["n"]["value"]) > 0
+    assert int(plain[0]["n"]["value"]) <= int(per_graph[0]["n"]["value"])
+
+
+def test_protocol_dataset_replaces_the_union(client, built):
+    ontology = next(g for g in built.graphs if g.endswith("/graph/ontology"))
+    query = "ASK { ?s a kkg:ExportFlow }"
+    in_union = client.get("/sparql", query_string={"query": query})
+    only_ontology = client.get(
+        "/sparql", query_string={"query": query, "default-graph-uri": ontology}
+    )
+    unknown = client.get(
+        "/sparql",
+        query_string={"query": "ASK { ?s ?p ?o }", "default-graph-uri": "http://example.org/none"},
+    )
+    assert json.loads(in_union.data)["boolean"] is True
+    assert json.loads(only_ontology.data)["boolean"] is False
+    assert unknown.status_code == 200 and json.loads(unknown.data)["boolean"] is False
+
+
+def test_from_names_local_graphs_only(client, built):
+    ontology = next(g for g in built.graphs if g.endswith("/graph/ontology"))
+    query = f"ASK FROM <{ontology}> {{ ?s a kkg:ExportFlow }}"
+    assert json.loads(client.get("/sparql", query_string={"query": query}).data)["boolean"] is False
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [
+        (None, "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+    ],
+)
+def test_select_results_parse_back_in_every_format(client, accept, media_type):
+    headers = {"Accept": accept} if accept else {}
+    response = client.get("/sparql", query_string={"query": FLOWS}, headers=headers)
+    assert response.status_code == 200
+    assert response.mimetype == media_type
+    assert response.headers["Vary"] == "Accept"
+    if media_type == "text/csv":
+        rows = list(csv.DictReader(io.StringIO(response.data.decode())))
+        flows = {r["flow"] for r in rows}
+    else:
+        fmt = {
+            "application/sparql-results+json": pyoxigraph.QueryResultsFormat.JSON,
+            "application/sparql-results+xml": pyoxigraph.QueryResultsFormat.XML,
+            "text/tab-separated-values": pyoxigraph.QueryResultsFormat.TSV,
+        }[media_type]
+        flows = {s["flow"].value for s in pyoxigraph.parse_query_results(response.data, format=fmt)}
+    assert "https://w3id.org/kaltim-kg/id/flow/2020-processed-wood-IT" in flows
+
+
+@pytest.mark.parametrize(
+    ("accept", "rdflib_format"),
+    [
+        (None, "turtle"),
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+        ("application/n-quads", "nquads"),
+        ("application/trig", "trig"),
+    ],
+)
+@pytest.mark.parametrize(
+    "query", [COUNTRIES, "DESCRIBE <https://w3id.org/kaltim-kg/id/country/SG>"]
+)
+def test_construct_and_describe_parse_back_in_every_rdf_format(
+    client, query, accept, rdflib_format
+):
+    headers = {"Accept": accept} if accept else {}
+    response = client.get("/sparql", query_string={"query": query}, headers=headers)
+    assert response.status_code == 200, response.data
+    graph = Graph() if rdflib_format not in ("nquads", "trig") else None
+    if graph is None:
+        from rdflib import Dataset
+
+        graph = Dataset()
+    graph.parse(data=response.data, format=rdflib_format)
+    singapore = URIRef("https://w3id.org/kaltim-kg/id/country/SG")
+    assert (singapore, RDF.type, KKG.Country) in graph
+
+
+def test_ask_answers_a_boolean(client):
+    response = client.get("/sparql", query_string={"query": "ASK { ?c a kkg:Country }"})
+    assert json.loads(response.data) == {"head": {}, "boolean": True}
+
+
+def test_row_cap_truncates_and_says_so(app, settings):
+    app.config["KALTIM_KG_SETTINGS"] = settings.with_overrides(max_result_rows=3)
+    client = app.test_client()
+    response = client.get(
+        "/sparql", query_string={"query": "SELECT * { ?s ?p ?o }"}, headers={"Accept": "text/csv"}
+    )
+    assert response.headers["X-SPARQL-MaxRows"] == "3"
+    assert len(list(csv.DictReader(io.StringIO(response.data.decode())))) == 3
+    json_rows = _bindings(client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o }"}))
+    assert len(json_rows) == 3
+    graph = Graph().parse(
+        data=client.get("/sparql", query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}).data,
+        format="turtle",
+    )
+    assert len(graph) == 3
+    small = client.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o } LIMIT 2"})
+    assert (
+        "X-SPARQL-MaxRows" not in small.headers
+        and len(json.loads(small.data)["results"]["bindings"]) == 2
+    )
+
+
+@pytest.mark.parametrize(
+    ("request_args", "status"),
+    [
+        ({"method": "GET", "query_string": {"query": "SELECT * WHERE { ?s ?p }"}}, 400),
+        ({"method": "GET", "query_string": [("query", "ASK {}"), ("query", "ASK {}")]}, 400),
+        (
+            {"method": "GET", "query_string": {"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}},
+            403,
+        ),
+        ({"method": "GET", "query_string": {"update": "CLEAR ALL"}}, 403),
+        ({"method": "POST", "data": {"update": "CLEAR ALL"}}, 403),
+        (
+            {"method": "POST", "data": b"CLEAR ALL", "content_type": "application/sparql-update"},
+            403,
+        ),
+        ({"method": "POST", "data": b"ASK {}", "content_type": "text/plain"}, 415),
+        ({"method": "POST", "data": b"ASK {}"}, 415),
+        (
+            {
+                "method": "POST",
+                "data": "ASK {}".encode("utf-16"),
+                "content_type": "application/sparql-query; charset=UTF-16",
+            },
+            415,
+        ),
+        (
+            {"method": "POST", "data": b"ASK {\xff}", "content_type": "application/sparql-query"},
+            400,
+        ),
+        ({"method": "POST", "data": {"format": "json"}}, 400),
+        ({"method": "PUT", "data": b"ASK {}", "content_type": "application/sparql-query"}, 405),
+        (
+            {
+                "method": "GET",
+                "query_string": {"query": "ASK {}", "default-graph-uri": "not an iri"},
+            },
+            400,
+        ),
+        ({"method": "GET", "query_string": {"query": "SELECT * {" + "{" * 5000 + "}" * 5001}}, 400),
+        ({"method": "GET", "query_string": {"query": "ASK {}", "format": "pdf"}}, 406),
+        (
+            {
+                "method": "GET",
+                "query_string": {"query": "ASK {}"},
+                "headers": {"Accept": "image/png"},
+            },
+            406,
+        ),
+    ],
+)
+def test_bad_requests_get_a_true_status_and_one_plain_line(client, request_args, status):
+    response = client.open("/sparql", **request_args)
+    assert response.status_code == status
+    assert response.mimetype == "text/plain"
+    text = response.data.decode()
+    assert text.endswith("\n") and text.count("\n") == 1 and "Traceback" not in text
+
+
+def test_syntax_error_reports_the_parser_position(client):
+    response = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p }"})
+    assert response.status_code == 400
+    assert "1:25" in response.data.decode()  # line 1, column 25: the closing brace
+
+
+def test_request_size_is_bounded(app, settings):
+    app.config["KALTIM_KG_SETTINGS"] = settings.with_overrides(max_request_bytes=1000)
+    client = app.test_client()
+    big = "ASK {} #" + "x" * 2000
+    assert (
+        client.post(
+            "/sparql", data=big.encode(), content_type="application/sparql-query"
+        ).status_code
+        == 413
+    )
+    assert client.post("/sparql", data={"query": big}).status_code == 413
+    assert client.get("/sparql", query_string={"query": big}).status_code == 413
+    assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
+
+
+def test_cors_and_preflight(client):
+    response = client.get(
+        "/sparql", query_string={"query": "ASK {}"}, headers={"Origin": "https://example.org"}
+    )
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response.headers
+    preflight = client.options(
+        "/sparql",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert preflight.status_code == 204
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert "content-type" in preflight.headers["Access-Control-Allow-Headers"].lower()
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_server_timing_header(client):
+    response = client.get("/sparql", query_string={"query": "ASK {}"})
+    names = {part.split(";")[0].strip() for part in response.headers["Server-Timing"].split(",")}
+    assert names == {"query", "total"}
+
+
+@pytest.mark.parametrize(
+    ("accept", "rdflib_format"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/rdf+xml", "xml"),
+        (None, "turtle"),
+        ("application/ld+json", "json-ld"),
+    ],
+)
+def test_service_description_conforms_and_names_the_endpoint(client, built, accept, rdflib_format):
+    response = client.get("/sparql", headers={"Accept": accept} if accept else {})
+    assert response.status_code == 200
+    graph = Graph().parse(data=response.data, format=rdflib_format)
+    endpoint = URIRef("http://localhost/sparql")
+    assert graph.query(
+        "ASK { ?s <http://www.w3.org/ns/sparql-service-description#endpoint> ?e }",
+        initBindings={"e": endpoint},
+    ).askAnswer
+    shapes = Graph().parse(HERE / "conformance" / "sd" / "sd-shapes.ttl")
+    conforms, _, text = validate(graph, shacl_graph=shapes)
+    assert conforms, text
+    names = set(graph.objects(None, SD.name))
+    assert names == {URIRef(g) for g in built.graphs}
+    assert (None, SD.supportedLanguage, SD.SPARQL11Query) in graph
+    assert (None, SD.supportedLanguage, SD.SPARQL11Update) not in graph
+
+
+@pytest.mark.parametrize(("fixture", "expected"), [("sd-good.ttl", True), ("sd-bad.ttl", False)])
+def test_sd_shapes_tell_good_from_bad(fixture, expected):
+    shapes = Graph().parse(HERE / "conformance" / "sd" / "sd-shapes.ttl")
+    data = Graph().parse(HERE / "conformance" / "sd" / fixture)
+    assert validate(data, shacl_graph=shapes)[0] is expected
+
+
+def test_browsers_get_the_query_page(client):
+    response = client.get(
+        "/sparql",
+        headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
+    )
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+
+
+def test_health_reports_generation_and_size(client, built):
+    body = client.get("/health").get_json()
+    assert body["status"] == "ok"
+    assert body["generation"] == built.generation.id
+    assert body["triples"] == built.triples
+
+
+def test_health_is_503_json_without_a_store(fresh_store):
+    from kaltim_kg.web import create_app
+
+    response = create_app(fresh_store, {"TESTING": True}).test_client().get("/health")
+    assert response.status_code == 503
+    assert response.get_json()["status"] == "unavailable"
+
+
+def test_query_without_a_store_is_503(fresh_store):
+    from kaltim_kg.web import create_app
+
+    client = create_app(fresh_store, {"TESTING": True}).test_client()
+    response = client.get("/sparql", query_string={"query": "ASK {}"})
+    assert response.status_code == 503
+
+
+def test_one_access_log_line_per_query_with_its_time(client, caplog):
+    caplog.set_level("INFO", logger="kaltim_kg.access")
+    client.get("/sparql", query_string={"query": "ASK {}"})
+    client.get("/health")
+    lines = [r.getMessage() for r in caplog.records if r.name == "kaltim_kg.access"]
+    assert len(lines) == 1
+    assert '"GET /sparql" 200' in lines[0] and "ms form=ASK" in lines[0]
+
+
+def test_workers_follow_a_new_generation(fresh_store):
+    from sparql_support import make_store
+
+    from kaltim_kg.web import create_app
+
+    make_store(fresh_store.store_dir, {"http://example.org/g": "<urn:a> <urn:p> <urn:one> .\n"})
+    client = create_app(fresh_store, {"TESTING": True}).test_client()
+    query = {"query": "SELECT ?o { <urn:a> <urn:p> ?o }"}
+    assert _bindings(client.get("/sparql", query_string=query))[0]["o"]["value"] == "urn:one"
+    make_store(fresh_store.store_dir, {"http://example.org/g": "<urn:a> <urn:p> <urn:two> .\n"})
+    for _ in range(4):  # every worker of the pool, whichever answers
+        assert _bindings(client.get("/sparql", query_string=query))[0]["o"]["value"] == "urn:two"

@@ -127,3 +127,10 @@ def test_violating_example_is_rejected_by_its_shape(ontology, shapes, shape):
     # A violation comes from the shape itself or from one of its property shapes.
     own = {shape_iri} | {str(p) for p in shapes.objects(URIRef(shape_iri), SH.property)}
     assert source_shapes & own, report.text
+
+
+def test_member_count_as_read_back_from_oxigraph_conforms(ontology, shapes):
+    """Regression: Oxigraph stores xsd:nonNegativeInteger as xsd:integer (oxigraph#526)."""
+    cohort = WORLD["cohort"].replace('"15"^^xsd:nonNegativeInteger', '"15"^^xsd:integer')
+    report = validate_graph(world(cohort=cohort), ontology=ontology, shapes=shapes)
+    assert report.conforms, report.text

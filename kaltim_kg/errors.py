@@ -43,3 +43,7 @@ class StoreError(KaltimKGError):
 
 class LoadError(KaltimKGError):
     """An RDF file given to `load` could not be read or parsed."""
+
+
+class ShapesError(KaltimKGError):
+    """The SHACL shapes use a feature the batched gate cannot check faithfully."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import gzip
 import hashlib
@@ -11,8 +10,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -83,93 +81,117 @@ DUMPS_BY_NAME = {f.name: f for f in DUMP_FORMATS}
 CHECKSUMS = "SHA256SUMS"
 
 
-def _graphs(store: pyoxigraph.Store) -> list[pyoxigraph.NamedNode | pyoxigraph.BlankNode]:
-    """The store's named graphs, in a stable order (the order only affects sort input)."""
-    return sorted(store.named_graphs(), key=str)
+class _SortedLines:
+    """The store's quads and union triples as byte-sorted, deduplicated files in `scratch`.
 
-
-def _dump_lines(store: pyoxigraph.Store, fmt: DumpFormat, sink: IO[bytes]) -> None:
-    """Write the unsorted lines of a line format: every quad, or every graph's triples.
-
-    The triples of the union may repeat across graphs; the sort that follows removes them.
-    Oxigraph serialises in Rust, so this runs at engine speed.
+    Oxigraph writes every quad once, in Rust (the slow part, at engine speed); the union's
+    triples are those lines minus their graph term; both are sorted by `sort -u` processes
+    running side by side, which spill to disk past SORT_MEMORY. So memory stays flat at any
+    size, and byte order (LC_ALL=C) makes each dump a function of the content alone. Without
+    POSIX `sort`/`sed`, or with triples in the default graph, slower portable paths are used.
     """
-    if fmt.with_graphs:
-        store.dump(sink, format=pyoxigraph.RdfFormat.N_QUADS)
-        return
-    store.dump(sink, format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
-    for graph in _graphs(store):
-        store.dump(sink, format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph)
 
+    def __init__(self, store: pyoxigraph.Store, scratch: Path) -> None:
+        self.store = store
+        self.scratch = scratch
+        self._files: dict[bool, Path] = {}
 
-@contextlib.contextmanager
-def _sorted_unique(store: pyoxigraph.Store, fmt: DumpFormat) -> Iterator[IO[bytes]]:
-    """A stream of the format's lines, byte-sorted and deduplicated, in bounded memory.
+    def path(self, with_graphs: bool) -> Path:
+        if not self._files:
+            self._make()
+        return self._files[with_graphs]
 
-    Byte order (LC_ALL=C) makes the dump a function of the content alone. GNU/BSD `sort`
-    spills to temporary files past SORT_MEMORY, so memory stays flat at any size; without a
-    `sort` program the lines are sorted in memory (fine for small stores).
-    """
-    sort = shutil.which("sort")
-    if sort is None:
+    def _make(self) -> None:
+        quads_out, triples_out = self.scratch / "sorted.nq", self.scratch / "sorted.nt"
+        sort, sed = shutil.which("sort"), shutil.which("sed")
+        if sort is None or sed is None:
+            self._make_in_memory(quads_out, triples_out)
+        else:
+            raw = self.scratch / "all.nq"
+            self.store.dump(output=str(raw), format=pyoxigraph.RdfFormat.N_QUADS)
+            if self._default_graph_is_empty():
+                # Every line is `S P O G .`: dropping the last term before ` .` gives S P O.
+                strip = [sed, "-E", r"s/ [^ ]+ \.$/ ./", str(raw)]
+            else:
+                strip = None
+                self._dump_union_triples(raw.with_suffix(".nt"))
+            env = {**os.environ, "LC_ALL": "C"}
+            sort_args = [sort, "-u", "-S", SORT_MEMORY, "-T", str(self.scratch)]
+            quads = subprocess.Popen([*sort_args, "-o", str(quads_out), str(raw)], env=env)
+            if strip is not None:
+                with subprocess.Popen(strip, stdout=subprocess.PIPE, env=env) as stripped:
+                    _run([*sort_args, "-o", str(triples_out)], env, stdin=stripped.stdout)
+                _check(stripped.wait(), "sed")
+            else:
+                _run([*sort_args, "-o", str(triples_out), str(raw.with_suffix(".nt"))], env)
+            _check(quads.wait(), "sort")
+            raw.unlink()
+        self._files = {True: quads_out, False: triples_out}
+
+    def _default_graph_is_empty(self) -> bool:
+        default = pyoxigraph.DefaultGraph()
+        return next(iter(self.store.quads_for_pattern(None, None, None, default)), None) is None
+
+    def _dump_union_triples(self, path: Path) -> None:
+        with path.open("wb") as out:
+            for graph in [pyoxigraph.DefaultGraph(), *self.store.named_graphs()]:
+                self.store.dump(out, format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph)
+
+    def _make_in_memory(self, quads_out: Path, triples_out: Path) -> None:
         buffer = io.BytesIO()
-        _dump_lines(store, fmt, buffer)
-        lines = sorted(set(buffer.getvalue().splitlines(keepends=True)))
-        yield io.BytesIO(b"".join(lines))
+        self.store.dump(buffer, format=pyoxigraph.RdfFormat.N_QUADS)
+        quads_out.write_bytes(_sorted_set(buffer.getvalue()))
+        raw = self.scratch / "all.nt"
+        self._dump_union_triples(raw)
+        triples_out.write_bytes(_sorted_set(raw.read_bytes()))
+
+
+def _sorted_set(data: bytes) -> bytes:
+    return b"".join(sorted(set(data.splitlines(keepends=True))))
+
+
+def _run(command: list[str], env: dict[str, str], stdin: IO[bytes] | None = None) -> None:
+    _check(subprocess.run(command, env=env, stdin=stdin, check=False).returncode, command[0])
+
+
+def _check(status: int, program: str) -> None:
+    if status != 0:
+        raise OSError(f"{Path(program).name} exited with status {status} while writing dumps")
+
+
+def _write_from(lines: _SortedLines, fmt: DumpFormat, out: IO[bytes]) -> None:
+    source = lines.path(fmt.with_graphs)
+    if fmt.rdf_format in LINE_FORMATS:
+        with source.open("rb") as data:
+            _copy(data, out, fmt.gzipped)
         return
-    with tempfile.TemporaryDirectory(prefix="kaltim-kg-sort-") as scratch:
-        env = {**os.environ, "LC_ALL": "C"}
-        command = [sort, "-u", "-S", SORT_MEMORY, "-T", scratch]
-        with subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
-        ) as process:
-            assert process.stdin is not None and process.stdout is not None
-            writer = threading.Thread(target=_feed, args=(store, fmt, process.stdin))
-            writer.start()
-            try:
-                yield process.stdout
-            finally:
-                writer.join()
-                process.stdout.close()
-            if process.wait() != 0:
-                raise OSError(f"sort exited with status {process.returncode}")
+    with source.open("rb") as data:
+        # Turtle / JSON-LD: the sorted union re-serialised as a stream, with our prefixes.
+        triples = pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
+        if fmt.gzipped:
+            with _gzip(out) as zipped:
+                pyoxigraph.serialize(triples, zipped, format=fmt.rdf_format, prefixes=PREFIXES)
+        else:
+            pyoxigraph.serialize(triples, out, format=fmt.rdf_format, prefixes=PREFIXES)
 
 
-def _feed(store: pyoxigraph.Store, fmt: DumpFormat, sink: IO[bytes]) -> None:
-    try:
-        _dump_lines(store, fmt, sink)
-    finally:
-        sink.close()
+def _gzip(out: IO[bytes]) -> gzip.GzipFile:
+    """A gzip writer with a zero timestamp and a fixed level: same input, same bytes."""
+    return gzip.GzipFile(fileobj=out, mode="wb", mtime=0, filename="", compresslevel=GZIP_LEVEL)
 
 
 def _copy(source: IO[bytes], out: IO[bytes], gzipped: bool) -> None:
-    """Copy in blocks, compressing with a zero timestamp: same input, same bytes."""
     if not gzipped:
         shutil.copyfileobj(source, out, CHUNK)
         return
-    with gzip.GzipFile(
-        fileobj=out, mode="wb", mtime=0, filename="", compresslevel=GZIP_LEVEL
-    ) as zipped:
+    with _gzip(out) as zipped:
         shutil.copyfileobj(source, zipped, CHUNK)
 
 
-def _write_document(store: pyoxigraph.Store, fmt: DumpFormat, out: IO[bytes]) -> None:
-    """Turtle / JSON-LD: re-serialise the sorted union triples, streamed, with our prefixes."""
-    with _sorted_unique(store, DUMPS_BY_NAME["nt"]) as lines:
-        triples = pyoxigraph.parse(lines, format=pyoxigraph.RdfFormat.N_TRIPLES)
-        pyoxigraph.serialize(triples, out, format=fmt.rdf_format, prefixes=PREFIXES)
-
-
 def write_dump(store: pyoxigraph.Store, fmt: DumpFormat, out: IO[bytes]) -> None:
-    """Write one dump to a binary stream, streaming: line formats sorted and deduplicated."""
-    if fmt.rdf_format in LINE_FORMATS:
-        with _sorted_unique(store, fmt) as lines:
-            _copy(lines, out, fmt.gzipped)
-    elif fmt.gzipped:
-        with gzip.GzipFile(fileobj=out, mode="wb", mtime=0, filename="") as zipped:
-            _write_document(store, fmt, zipped)  # type: ignore[arg-type]
-    else:
-        _write_document(store, fmt, out)
+    """Write one dump to a binary stream, in bounded memory."""
+    with tempfile.TemporaryDirectory(prefix="kaltim-kg-dump-") as scratch:
+        _write_from(_SortedLines(store, Path(scratch)), fmt, out)
 
 
 def serialise(store: pyoxigraph.Store, fmt: DumpFormat) -> bytes:
@@ -196,19 +218,35 @@ def write_dumps(
     """Write every dump plus SHA256SUMS into `directory`; return name → size and checksum."""
     directory.mkdir(parents=True, exist_ok=True)
     listing: dict[str, dict[str, object]] = {}
-    for fmt in formats:
+    # Scratch space beside the dumps (same disk, cleaned up): the sort runs are made once.
+    with tempfile.TemporaryDirectory(prefix=".sort-", dir=directory) as scratch:
+        lines = _SortedLines(store, Path(scratch))
         if progress:
-            progress(f"writing dump {fmt.filename}")
-        path = directory / fmt.filename
-        with path.open("wb") as handle:
-            write_dump(store, fmt, handle)
-        listing[fmt.filename] = {
-            "format": fmt.name,
-            "media_type": fmt.media_type,
-            "gzip": fmt.gzipped,
-            "bytes": path.stat().st_size,
-            "sha256": sha256_file(path),
-        }
+            progress("sorting quads and triples for the dumps")
+        lines.path(with_graphs=True)
+        for fmt in formats:
+            if progress:
+                progress(f"writing dump {fmt.filename}")
+            path = directory / fmt.filename
+            with path.open("wb") as handle:
+                _write_from(lines, fmt, handle)
+            listing[fmt.filename] = _describe(fmt, path)
+    return _write_checksums(directory, listing)
+
+
+def _describe(fmt: DumpFormat, path: Path) -> dict[str, object]:
+    return {
+        "format": fmt.name,
+        "media_type": fmt.media_type,
+        "gzip": fmt.gzipped,
+        "bytes": path.stat().st_size,
+        "sha256": sha256_file(path),
+    }
+
+
+def _write_checksums(
+    directory: Path, listing: dict[str, dict[str, object]]
+) -> dict[str, dict[str, object]]:
     sums = io.StringIO()
     for name in sorted(listing):
         sums.write(f"{listing[name]['sha256']}  {name}\n")

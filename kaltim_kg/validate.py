@@ -91,6 +91,7 @@ def validate_graph(
 # small rdflib graphs, so memory stays flat, and they run in worker processes on every core.
 
 BATCH_NODES = 2_000
+MAX_REPORTED = 1_000  # violations kept in full; beyond that they are counted, not listed
 _TARGET_KINDS = (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 
 
@@ -116,14 +117,16 @@ def target_classes(shapes: Graph, ontology: Graph | None) -> list[str]:
 
 def _focus_nodes(store: pyoxigraph.Store, graphs: Sequence[str], classes: list[str]) -> Iterator:
     """Nodes that have triples in `graphs` and a targeted type anywhere in the store."""
-    values = " ".join(f"<{c}>" for c in classes)
-    for graph in graphs:
-        query = (
-            f"SELECT DISTINCT ?s WHERE {{ VALUES ?c {{ {values} }} ?s a ?c . "
-            f"FILTER EXISTS {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} }}"
-        )
-        for row in store.query(query, use_default_graph_as_union=True):
-            yield row[0]
+    if not graphs:
+        return
+    in_classes = " ".join(f"<{c}>" for c in classes)
+    in_graphs = " ".join(f"<{g}>" for g in graphs)
+    query = (
+        f"SELECT DISTINCT ?s WHERE {{ VALUES ?c {{ {in_classes} }} ?s a ?c . "
+        f"FILTER EXISTS {{ VALUES ?g {{ {in_graphs} }} GRAPH ?g {{ ?s ?p ?o }} }} }}"
+    )
+    for row in store.query(query, use_default_graph_as_union=True):
+        yield row[0]
 
 
 def _closure(store: pyoxigraph.Store, nodes: list[Any]) -> bytes:
@@ -148,11 +151,7 @@ def _batches(
     store: pyoxigraph.Store, graphs: Sequence[str], classes: list[str], size: int
 ) -> Iterator[tuple[list[str], bytes]]:
     batch: list[Any] = []
-    seen: set[Any] = set()  # a node typed twice is one focus node (the set holds IRIs only)
     for node in _focus_nodes(store, graphs, classes):
-        if node in seen:
-            continue
-        seen.add(node)
         batch.append(node)
         if len(batch) == size:
             yield [n.value for n in batch], _closure(store, batch)
@@ -255,14 +254,20 @@ def validate_store(
     checked = 0
     conforms = True
 
+    unlisted = 0
+
     def collect(outcome: tuple[bool, bytes, list[str]], size: int) -> None:
-        nonlocal conforms, checked
+        nonlocal conforms, checked, unlisted
         checked += size
         ok, data, found = outcome
-        if not ok:
-            conforms = False
-            results.parse(data=data, format="nt")
-            lines.update(found)
+        if ok:
+            return
+        conforms = False
+        if len(lines) >= MAX_REPORTED:  # millions of results would not fit in memory
+            unlisted += len(found)
+            return
+        results.parse(data=data, format="nt")
+        lines.update(found)
 
     first = next(jobs, None)
     second = next(jobs, None)
@@ -286,5 +291,7 @@ def validate_store(
             for future, size in pending:
                 collect(future.result(), size)
     ordered = sorted(lines)
+    if unlisted:
+        ordered.append(f"… and {unlisted} more violation(s) not listed")
     text = "Conforms: True\n" if conforms else "Conforms: False\n" + "\n".join(ordered) + "\n"
     return Report(conforms, results, text, ordered, checked)

@@ -97,13 +97,12 @@ _TARGET_KINDS = (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targ
 
 def target_classes(shapes: Graph, ontology: Graph | None) -> list[str]:
     """Every class whose instances a shape targets, subclasses included (via the ontology)."""
-    if any(shapes.triples((None, kind, None)) for kind in _TARGET_KINDS):
-        unsupported = [k for k in _TARGET_KINDS if next(shapes.triples((None, k, None)), None)]
-        if unsupported:
-            raise ShapesError(
-                f"shapes use {', '.join(_short(k) for k in unsupported)}: "
-                "the batched gate only handles sh:targetClass"
-            )
+    unsupported = [k for k in _TARGET_KINDS if next(shapes.triples((None, k, None)), None)]
+    if unsupported:
+        raise ShapesError(
+            f"shapes use {', '.join(_short(k) for k in unsupported)}: "
+            "the batched gate only handles sh:targetClass"
+        )
     wanted = set(shapes.objects(None, SH.targetClass))
     hierarchy = ontology if ontology is not None else Graph()
     frontier = list(wanted)
@@ -234,6 +233,32 @@ def _check_batch(job: tuple[list[str], bytes]) -> tuple[bool, bytes, list[str]]:
     return False, kept.serialize(format="nt", encoding="utf-8"), explain(kept)
 
 
+Outcome = tuple[bool, bytes, list[str]]
+
+
+def _outcomes(
+    jobs: Iterator[tuple[list[str], bytes]], workers: int, init: tuple[bytes, bytes | None]
+) -> Iterator[tuple[Outcome, int]]:
+    """Check batches in worker processes (in this process when there is only one batch)."""
+    head = list(itertools.islice(jobs, 2))
+    if len(head) < 2 or workers == 1:
+        _init_worker(*init)  # small loads: no process start-up cost
+        for job in itertools.chain(head, jobs):
+            yield _check_batch(job), len(job[0])
+        return
+    context = multiprocessing.get_context("spawn")  # never fork a process with RocksDB threads
+    with ProcessPoolExecutor(workers, context, _init_worker, init) as pool:
+        pending: deque[tuple[Future[Outcome], int]] = deque()
+        for job in itertools.chain(head, jobs):
+            pending.append((pool.submit(_check_batch, job), len(job[0])))
+            # A short queue keeps memory bounded: extraction waits for the workers.
+            while len(pending) > 2 * workers:
+                future, size = pending.popleft()
+                yield future.result(), size
+        for future, size in pending:
+            yield future.result(), size
+
+
 def validate_store(
     store: pyoxigraph.Store,
     graphs: Sequence[str],
@@ -245,51 +270,25 @@ def validate_store(
     """Validate every focus node with triples in `graphs`, reading references from the store."""
     shapes = shapes if shapes is not None else shapes_graph()
     classes = target_classes(shapes, ontology)
-    shapes_nt = shapes.serialize(format="nt", encoding="utf-8")
-    ontology_nt = ontology.serialize(format="nt", encoding="utf-8") if ontology else None
-    workers = workers or min(2, os.cpu_count() or 1)
+    init = (
+        shapes.serialize(format="nt", encoding="utf-8"),
+        ontology.serialize(format="nt", encoding="utf-8") if ontology else None,
+    )
     jobs = _batches(store, graphs, classes, batch_nodes)
     results = Graph()
     lines: set[str] = set()
-    checked = 0
+    checked = unlisted = 0
     conforms = True
-
-    unlisted = 0
-
-    def collect(outcome: tuple[bool, bytes, list[str]], size: int) -> None:
-        nonlocal conforms, checked, unlisted
+    for (ok, data, found), size in _outcomes(jobs, workers or min(2, os.cpu_count() or 1), init):
         checked += size
-        ok, data, found = outcome
         if ok:
-            return
+            continue
         conforms = False
         if len(lines) >= MAX_REPORTED:  # millions of results would not fit in memory
             unlisted += len(found)
-            return
+            continue
         results.parse(data=data, format="nt")
         lines.update(found)
-
-    first = next(jobs, None)
-    second = next(jobs, None)
-    if first is not None and (second is None or workers == 1):
-        # Small loads: no process start-up cost.
-        _init_worker(shapes_nt, ontology_nt)
-        for job in (j for j in (first, second) if j is not None):
-            collect(_check_batch(job), len(job[0]))
-        for job in jobs:
-            collect(_check_batch(job), len(job[0]))
-    elif first is not None:
-        context = multiprocessing.get_context("spawn")  # no fork of a process with RocksDB threads
-        with ProcessPoolExecutor(workers, context, _init_worker, (shapes_nt, ontology_nt)) as pool:
-            pending: deque[tuple[Future, int]] = deque()
-            for job in itertools.chain((first, second), jobs):
-                pending.append((pool.submit(_check_batch, job), len(job[0])))
-                # A short queue keeps memory bounded: extraction waits for the workers.
-                while len(pending) > 2 * workers:
-                    future, size = pending.popleft()
-                    collect(future.result(), size)
-            for future, size in pending:
-                collect(future.result(), size)
     ordered = sorted(lines)
     if unlisted:
         ordered.append(f"… and {unlisted} more violation(s) not listed")

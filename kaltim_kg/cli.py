@@ -241,7 +241,7 @@ def load(
             format_name=format_name,
             validate=validate,
             replace=replace,
-            progress=lambda message: None,
+            progress=_progress,
             bytes_progress=bar.update,
         )
     elapsed = time.monotonic() - started

@@ -69,6 +69,11 @@ def plan_sources(
     paths: Iterable[Path], base_uri: str, graph: str | None = None, format_name: str | None = None
 ) -> list[LoadSource]:
     """Check every file exists and has a known format before anything is written."""
+    if graph is not None:
+        try:
+            pyoxigraph.NamedNode(graph)
+        except ValueError as exc:
+            raise LoadError(f"--graph {graph!r}: not an absolute IRI") from exc
     sources = []
     for path in paths:
         if not path.is_file():

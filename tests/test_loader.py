@@ -157,3 +157,9 @@ def test_replace_empties_the_target_graph(store: Settings, tmp_path: Path) -> No
     other = _write(tmp_path / "b.nt", f"<{EX}z> <{EX}p> <{EX}b> .\n")
     assert _load(store, str(other), "--graph", graph, "--replace").exit_code == 0
     assert _graph_triples(store, graph) == {(f"{EX}z", f"{EX}p", f"{EX}b")}
+
+
+def test_graph_must_be_an_absolute_iri(store: Settings, tmp_path: Path) -> None:
+    result = _load(store, str(_write(tmp_path / "x.nt", TRIPLES)), "--graph", "not an iri")
+    assert result.exit_code != 0
+    assert result.output.splitlines()[-1].startswith("error: --graph")

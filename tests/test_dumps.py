@@ -56,6 +56,8 @@ def test_written_dumps_match_the_store(tmp_path: Path) -> None:
     assert set(listing) == {f.filename for f in DUMP_FORMATS}
     nt = gzip.decompress((tmp_path / DUMPS_BY_NAME["nt"].filename).read_bytes())
     assert len(Graph().parse(data=nt, format="nt")) == 2
+    assert listing[DUMPS_BY_NAME["nt"].filename]["statements"] == 2
+    assert listing[DUMPS_BY_NAME["nq"].filename]["statements"] == 3
 
 
 def test_two_builds_give_identical_checksums(tmp_path: Path) -> None:

@@ -163,3 +163,12 @@ def test_graph_must_be_an_absolute_iri(store: Settings, tmp_path: Path) -> None:
     result = _load(store, str(_write(tmp_path / "x.nt", TRIPLES)), "--graph", "not an iri")
     assert result.exit_code != 0
     assert result.output.splitlines()[-1].startswith("error: --graph")
+
+
+def test_manifest_statistics_follow_the_load(store: Settings, tmp_path: Path) -> None:
+    before = StoreDir(store.store_dir).require_current().manifest["statistics"]
+    assert _load(store, str(_write(tmp_path / "s.nt", TRIPLES))).exit_code == 0
+    after = StoreDir(store.store_dir).require_current().manifest["statistics"]
+    assert after["triples"] == before["triples"] + 2
+    assert after["distinct_subjects"] == before["distinct_subjects"] + 1
+    assert after["properties"][f"{EX}label"] == 1

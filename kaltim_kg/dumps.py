@@ -111,27 +111,46 @@ class _SortedLines:
         sort, sed = shutil.which("sort"), shutil.which("sed")
         if sort is None or sed is None:
             self._make_in_memory(quads_out, triples_out)
+        elif self._default_graph_is_empty():
+            self._make_streaming(sort, sed, quads_out, triples_out)
         else:
-            raw = self.scratch / "all.nq"
-            self.store.dump(output=str(raw), format=pyoxigraph.RdfFormat.N_QUADS)
-            if self._default_graph_is_empty():
-                # Every line is `S P O G .`: dropping the last term before ` .` gives S P O.
-                strip = [sed, "-E", r"s/ [^ ]+ \.$/ ./", str(raw)]
-            else:
-                strip = None
-                self._dump_union_triples(raw.with_suffix(".nt"))
-            env = {**os.environ, "LC_ALL": "C"}
-            sort_args = [sort, "-u", "-S", SORT_MEMORY, "-T", str(self.scratch)]
-            quads = subprocess.Popen([*sort_args, "-o", str(quads_out), str(raw)], env=env)
-            if strip is not None:
-                with subprocess.Popen(strip, stdout=subprocess.PIPE, env=env) as stripped:
-                    _run([*sort_args, "-o", str(triples_out)], env, stdin=stripped.stdout)
-                _check(stripped.wait(), "sed")
-            else:
-                _run([*sort_args, "-o", str(triples_out), str(raw.with_suffix(".nt"))], env)
-            _check(quads.wait(), "sort")
-            raw.unlink()
+            self._make_from_files(sort, quads_out, triples_out)
         self._files = {True: quads_out, False: triples_out}
+
+    def _sort_command(self, sort: str, out: Path) -> list[str]:
+        return [sort, "-u", "-S", SORT_MEMORY, "-T", str(self.scratch), "-o", str(out)]
+
+    def _make_streaming(self, sort: str, sed: str, quads_out: Path, triples_out: Path) -> None:
+        """One quad dump piped into both sorts at once: sorting overlaps the dump."""
+        env = {**os.environ, "LC_ALL": "C"}
+        pipe = subprocess.PIPE
+        quads = subprocess.Popen(self._sort_command(sort, quads_out), stdin=pipe, env=env)
+        # Every line is `S P O G .`: dropping the last term before ` .` gives S P O.
+        strip = subprocess.Popen([sed, "-E", r"s/ [^ ]+ \.$/ ./"], stdin=pipe, stdout=pipe)
+        triples = subprocess.Popen(
+            self._sort_command(sort, triples_out), stdin=strip.stdout, env=env
+        )
+        assert quads.stdin is not None and strip.stdin is not None and strip.stdout is not None
+        strip.stdout.close()  # the triples sort owns the read end now
+        try:
+            self.store.dump(_Tee(quads.stdin, strip.stdin), format=pyoxigraph.RdfFormat.N_QUADS)
+        finally:
+            quads.stdin.close()
+            strip.stdin.close()
+            statuses = [(quads.wait(), "sort"), (strip.wait(), "sed"), (triples.wait(), "sort")]
+        for status, program in statuses:
+            _check(status, program)
+
+    def _make_from_files(self, sort: str, quads_out: Path, triples_out: Path) -> None:
+        """With triples in the default graph, dump the union graph by graph instead."""
+        env = {**os.environ, "LC_ALL": "C"}
+        raw_quads, raw_triples = self.scratch / "all.nq", self.scratch / "all.nt"
+        self.store.dump(output=str(raw_quads), format=pyoxigraph.RdfFormat.N_QUADS)
+        self._dump_union_triples(raw_triples)
+        _run([*self._sort_command(sort, quads_out), str(raw_quads)], env)
+        _run([*self._sort_command(sort, triples_out), str(raw_triples)], env)
+        raw_quads.unlink()
+        raw_triples.unlink()
 
     def _default_graph_is_empty(self) -> bool:
         default = pyoxigraph.DefaultGraph()
@@ -149,6 +168,22 @@ class _SortedLines:
         raw = self.scratch / "all.nt"
         self._dump_union_triples(raw)
         triples_out.write_bytes(_sorted_set(raw.read_bytes()))
+
+
+class _Tee:
+    """A write-only stream copying every block to two others (Oxigraph writes in blocks)."""
+
+    def __init__(self, first: IO[bytes], second: IO[bytes]) -> None:
+        self.first, self.second = first, second
+
+    def write(self, block: bytes) -> int:
+        self.first.write(block)
+        self.second.write(block)
+        return len(block)
+
+    def flush(self) -> None:
+        self.first.flush()
+        self.second.flush()
 
 
 def _sorted_set(data: bytes) -> bytes:

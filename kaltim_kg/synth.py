@@ -53,7 +53,6 @@ class SynthStats:
     flows: int
     commodities: int
     years: int
-    graph_name: str
 
 
 def _lit(text: str, suffix: str = "") -> str:
@@ -204,8 +203,7 @@ def write_synthetic(
         for region, total in totals.items():
             _cohort(w, base, year, region, regions[region], total, source)
     w.flush()
-    graph_name = f"synthetic-export-statistics-seed-{seed}"
-    return SynthStats(w.count, written, plan.commodities, plan.years, graph_name)
+    return SynthStats(w.count, written, plan.commodities, plan.years)
 
 
 def _cohort(

@@ -62,7 +62,10 @@ def default_graph_for(path: Path, base_uri: str) -> str:
     name = path.name
     for suffix in (".gz", *(f".{k}" for k in FORMATS)):
         name = name.removesuffix(suffix)
-    return str(graph_iri(slugify(name), base_uri))
+    try:
+        return str(graph_iri(slugify(name), base_uri))
+    except ValueError as exc:
+        raise LoadError(f"{path}: cannot name a graph after this file; use --graph") from exc
 
 
 def plan_sources(

@@ -172,3 +172,9 @@ def test_manifest_statistics_follow_the_load(store: Settings, tmp_path: Path) ->
     assert after["triples"] == before["triples"] + 2
     assert after["distinct_subjects"] == before["distinct_subjects"] + 1
     assert after["properties"][f"{EX}label"] == 1
+
+
+def test_unnameable_file_asks_for_graph(store: Settings, tmp_path: Path) -> None:
+    result = _load(store, str(_write(tmp_path / "_.nt", TRIPLES)))
+    assert result.exit_code != 0
+    assert result.output.splitlines()[-1].endswith("use --graph")

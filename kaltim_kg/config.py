@@ -48,7 +48,8 @@ class Settings:
     query_memory_mb: int = 1024  # heap a query may use before its process is stopped; 0: no cap
     max_result_rows: int = 100_000
     max_request_bytes: int = 1_000_000
-    cache_entries: int = 256
+    cache_entries: int = 256  # SPARQL result cache; 0 switches it off
+    cache_bytes: int = 64_000_000  # bound on the result cache's total body bytes
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base_uri", normalise_base(self.base_uri))

@@ -63,3 +63,7 @@ class QueryUnavailable(KaltimKGError):
 
 class QueryTimeout(QueryUnavailable):
     """The query ran longer than the configured timeout and was stopped."""
+
+
+class ShapesError(KaltimKGError):
+    """The SHACL shapes use a feature the batched gate cannot check faithfully."""

@@ -7,8 +7,10 @@ of IRIs into `prefix:local` compact IRIs: deterministic, streaming-friendly and 
 
 from __future__ import annotations
 
+import io
 import json
-from typing import Any
+from collections.abc import Iterable
+from typing import IO, Any
 
 from kaltim_kg.namespaces import PREFIXES
 
@@ -53,10 +55,21 @@ def _compact_node(value: Any) -> Any:
     return out
 
 
+def write_document(nodes: Iterable[Any], out: IO[bytes]) -> None:
+    """Write expanded node objects as one compacted document, node by node (flat memory)."""
+    header = json.dumps(context(), ensure_ascii=False)[:-1]  # the context, object left open
+    out.write(f'{header}, "@graph": [\n'.encode())
+    for index, node in enumerate(nodes):
+        line = json.dumps(_compact_node(node), ensure_ascii=False, sort_keys=True)
+        out.write(((",\n" if index else "") + line).encode("utf-8"))
+    out.write(b"\n]}\n")
+
+
 def compact(expanded: bytes) -> bytes:
     """Rewrite expanded JSON-LD (as pyoxigraph writes it) into a document with our context."""
     nodes = json.loads(expanded or b"[]")
     if isinstance(nodes, dict):
         nodes = nodes.get("@graph", [nodes])
-    document = {**context(), "@graph": _compact_node(nodes)}
-    return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False).encode("utf-8")
+    buffer = io.BytesIO()
+    write_document(nodes, buffer)
+    return buffer.getvalue()

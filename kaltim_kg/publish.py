@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph
 from rdflib import Graph
@@ -13,11 +14,12 @@ from kaltim_kg import __version__
 from kaltim_kg.build import BuiltGraph, build_dataset, ontology_graph
 from kaltim_kg.config import Settings
 from kaltim_kg.dumps import write_dumps
-from kaltim_kg.errors import ValidationFailed
+from kaltim_kg.errors import LoadError, ValidationFailed
 from kaltim_kg.facts import Facts, data_files, read_facts
+from kaltim_kg.loader import BytesProgress, load_file, plan_sources
 from kaltim_kg.statistics import compute_statistics
 from kaltim_kg.store import Generation, Staging, StoreDir
-from kaltim_kg.validate import Report, validate_graph
+from kaltim_kg.validate import Report, validate_graph, validate_store
 
 Progress = Callable[[str], None]
 
@@ -60,11 +62,16 @@ def graph_counts(store: pyoxigraph.Store) -> dict[str, int]:
 
 
 def _finish(
-    staging: Staging, store: pyoxigraph.Store, built_graphs: list[str], progress: Progress
+    staging: Staging,
+    store: pyoxigraph.Store,
+    built_graphs: list[str],
+    progress: Progress,
+    loaded_graphs: dict[str, dict[str, Any]] | None = None,
+    counts: dict[str, int] | None = None,
 ) -> None:
     """Write dumps from the staged database, and the manifest."""
     store.flush()
-    counts = graph_counts(store)
+    counts = counts if counts is not None else graph_counts(store)
     dumps = write_dumps(store, staging.dumps_dir, progress=progress)
     progress("computing VoID statistics")
     staging.write_manifest(
@@ -72,6 +79,8 @@ def _finish(
             "software": f"kaltim-kg {__version__}",
             "graphs": counts,
             "built_graphs": sorted(built_graphs),
+            # Graphs added by `load`: kept by later builds, listed for VoID and the catalog.
+            "loaded_graphs": {g: info for g, info in (loaded_graphs or {}).items() if g in counts},
             "quads": sum(counts.values()),
             "dumps": dumps,
             "statistics": compute_statistics(store),
@@ -103,12 +112,15 @@ def build(
         else:
             replaced = set()
 
+        loaded = previous.manifest.get("loaded_graphs", {}) if previous is not None else {}
+        kept = {g: info for g, info in loaded.items() if g not in new_graphs}
+
         def fill(store: pyoxigraph.Store) -> None:
             for graph in sorted(replaced):
                 store.remove_graph(pyoxigraph.NamedNode(graph))
             progress(f"loading {len(built.dataset)} quads")
             store.bulk_load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
-            _finish(staging, store, new_graphs, progress)
+            _finish(staging, store, new_graphs, progress, kept)
 
         staging.fill_database(fill)
     generation = store_dir.require_current()
@@ -120,3 +132,75 @@ def ensure_built(settings: Settings, progress: Progress = _quiet) -> Generation:
     """The current generation, building first if the store is empty."""
     current = StoreDir(settings.store_dir).current()
     return current if current is not None else build(settings, progress).generation
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    generation: Generation
+    loaded: dict[str, int]  # graph → triples it holds now, for the graphs this load changed
+    validated: int  # focus nodes the SHACL gate checked (0 when validation was off)
+
+
+def load(
+    settings: Settings,
+    paths: Iterable[Path],
+    graph: str | None = None,
+    format_name: str | None = None,
+    validate: bool = True,
+    replace: bool = False,
+    progress: Progress = _quiet,
+    bytes_progress: BytesProgress | None = None,
+) -> LoadResult:
+    """Stream RDF files into a new generation beside the article's graphs, published atomically.
+
+    Triples go into `graph` (default `{base}graph/{file stem}`); quads keep their graphs.
+    Loading adds to a graph (an RDF merge) unless `replace` clears the target graphs first.
+    The graphs `build` owns cannot be written. With `validate`, the SHACL gate checks every
+    focus node the loaded graphs mention, against the whole store; a violation aborts.
+    """
+    sources = plan_sources(paths, settings.base_uri, graph, format_name)
+    ensure_built(settings, progress)
+    store_dir = StoreDir(settings.store_dir)
+    outcome: dict[str, Any] = {}
+    with store_dir.lock(), store_dir.staging() as staging:
+        previous = store_dir.require_current()
+        manifest = previous.manifest
+        owned = set(manifest.get("built_graphs", []))
+        for source in sources:
+            if source.graph in owned:
+                raise LoadError(f"{source.path}: graph {source.graph} is written by `build` only")
+        progress("copying the current generation")
+        previous.open().backup(str(staging.database_dir))
+
+        def fill(store: pyoxigraph.Store) -> None:
+            if replace:
+                for target in sorted({s.graph for s in sources}):
+                    store.remove_graph(pyoxigraph.NamedNode(target))
+            for source in sources:
+                progress(f"loading {source.path}")
+                load_file(store, source, bytes_progress)
+            store.flush()
+            counts = graph_counts(store)
+            before: dict[str, int] = manifest.get("graphs", {})
+            for built_graph in owned:
+                if counts.get(built_graph) != before.get(built_graph):
+                    raise LoadError(f"the files write into graph {built_graph}, which `build` owns")
+            changed = sorted({g for g, n in counts.items() if before.get(g) != n})
+            changed += [s.graph for s in sources if s.graph in counts and s.graph not in changed]
+            checked = 0
+            if validate:
+                progress(f"validating {len(changed)} graph(s) against SHACL shapes")
+                report = validate_store(store, changed, ontology=ontology_graph())
+                if not report.conforms:
+                    raise ValidationFailed(report.lines, report.text)
+                checked = report.focus_nodes
+            files = [s.path.name for s in sources]
+            loaded = dict(manifest.get("loaded_graphs", {}))
+            for name in changed:
+                earlier = loaded.get(name, {}).get("files", [])
+                loaded[name] = {"files": [*earlier, *(f for f in files if f not in earlier)]}
+            _finish(staging, store, sorted(owned), progress, loaded, counts)
+            outcome.update(loaded={g: counts[g] for g in changed}, validated=checked)
+
+        staging.fill_database(fill)
+    return LoadResult(store_dir.require_current(), outcome["loaded"], outcome["validated"])

@@ -1,0 +1,242 @@
+"""Seeded synthetic export statistics in our vocabulary: BPS-style monthly flows at any scale.
+
+Flows run over provinces (the shipped regions) x synthetic HS subheadings x destination
+countries (the shipped countries) x months, each with a value in rupiah and a net weight.
+Output is N-Triples, written line by line (constant memory), the same bytes for the same
+seed and size, and conforming to shapes/kaltim-shapes.ttl on its own: the file carries the
+reference descriptions and a source record the flows point at, so it validates standalone.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from rdflib import Graph
+
+# Reuse the builder's reference statements so synthetic files describe countries exactly as builds do.
+from kaltim_kg.build import _Builder
+from kaltim_kg.namespaces import DEFAULT_BASE_URI, KKG, PROV, RDF, RDFS, SCHEMA, XSD, normalise_base
+from kaltim_kg.reference import Reference, load_reference
+
+TRIPLES_PER_FLOW = 11
+FIRST_YEAR = 2010
+MAX_COMMODITIES = 1000
+BATCH = 20_000  # lines joined per write: amortises the I/O call without holding much
+
+_MONTHS_ID = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+
+
+@dataclass(frozen=True)
+class SynthStats:
+    """What one generator run wrote."""
+
+    triples: int
+    flows: int
+    commodities: int
+    years: int
+
+
+def _lit(text: str, suffix: str = "") -> str:
+    """An N-Triples literal; suffix is `@lang` or `^^<datatype>`."""
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    )
+    return f'"{escaped}"{suffix}'
+
+
+def _commodity_code(index: int) -> str:
+    """A distinct six-digit HS-shaped code for each index (synthetic, not a real tariff line)."""
+    chapter = index % 97 + 1
+    heading = index // 97 % 99 + 1
+    subheading = index * 7 % 90 + 10
+    return f"{chapter:02d}{heading:02d}{subheading:02d}"
+
+
+@dataclass(frozen=True)
+class _Plan:
+    flows: int
+    commodities: int
+    regions: list[str]
+    countries: list[str]
+
+    @property
+    def years(self) -> int:
+        per_year = len(self.regions) * len(self.countries) * 12 * self.commodities
+        return max(1, math.ceil(self.flows / per_year))
+
+
+def _plan(triples: int, reference: Reference) -> _Plan:
+    regions = sorted(reference.regions)
+    home = {reference.regions[r].country for r in regions}
+    countries = sorted(c for c in reference.countries if c not in home)
+    flows = max(1, triples // TRIPLES_PER_FLOW)
+    per_commodity_year = len(regions) * len(countries) * 12
+    commodities = min(MAX_COMMODITIES, max(1, math.ceil(flows / per_commodity_year)))
+    return _Plan(flows, commodities, regions, countries)
+
+
+class _Writer:
+    """Formats triples as N-Triples lines and counts them."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self.out = out
+        self.lines: list[str] = []
+        self.count = 0
+
+    def add(self, s: str, p: str, o: str) -> None:
+        self.lines.append(f"<{s}> <{p}> {o} .\n")
+        if len(self.lines) >= BATCH:
+            self.flush()
+
+    def raw(self, line: str) -> None:
+        self.lines.append(line)
+
+    def flush(self) -> None:
+        self.count += len(self.lines)
+        self.out.write("".join(self.lines).encode("utf-8"))
+        self.lines.clear()
+
+
+def _header_lines(reference: Reference, base: str) -> list[str]:
+    """The reference descriptions (countries, regions) exactly as `build` states them, sorted."""
+    graph = Graph()
+    _Builder(base).reference(graph, reference)
+    data = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    return sorted({line + "\n" for line in data.splitlines() if line.strip()})
+
+
+def write_synthetic(
+    out: IO[bytes],
+    triples: int,
+    seed: int,
+    base_uri: str = DEFAULT_BASE_URI,
+    progress: Callable[[int], None] | None = None,
+) -> SynthStats:
+    """Write about `triples` triples of synthetic export flows as N-Triples to `out`."""
+    base = normalise_base(base_uri)
+    reference = load_reference()
+    plan = _plan(triples, reference)
+    rng = random.Random(seed)
+    w = _Writer(out)
+    for line in _header_lines(reference, base):
+        w.raw(line)
+
+    source = f"{base}id/source/2024-01-01-synthetic-export-statistics-seed-{seed}"
+    w.add(source, str(RDF.type), f"<{SCHEMA.NewsArticle}>")
+    w.add(source, str(SCHEMA.headline), _lit(f"Synthetic export statistics (seed {seed})", "@en"))
+    w.add(source, str(SCHEMA.datePublished), _lit("2024-01-01", f"^^<{XSD.date}>"))
+    w.add(source, str(SCHEMA.inLanguage), _lit("id"))
+    w.add(source, str(SCHEMA.url), f"<{source}>")
+    w.add(source, str(SCHEMA.publisher), f"<{base}id/organization/kaltim-kg>")
+    w.add(source, str(RDFS.comment), _lit("Generated test data, not real statistics.", "@en"))
+
+    commodities = []
+    for index in range(plan.commodities):
+        code = _commodity_code(index)
+        iri = f"{base}id/commodity/synthetic-goods-hs-{code}"
+        commodities.append((iri, code))
+        w.add(iri, str(RDF.type), f"<{KKG.Commodity}>")
+        w.add(iri, str(RDFS.label), _lit(f"Synthetic goods HS {code}", "@en"))
+        w.add(iri, str(RDFS.label), _lit(f"Barang sintetis HS {code}", "@id"))
+        w.add(iri, str(KKG.hsCode), _lit(code))
+
+    names = {c: reference.countries[c].name_id for c in plan.countries}
+    regions = {r: reference.regions[r].name_id for r in plan.regions}
+    p = {name: str(KKG[name]) for name in ("commodity", "destination", "origin", "exporter")}
+    p_period, p_month, p_value = str(KKG.period), str(KKG.month), str(KKG.valueIdr)
+    p_weight, p_evidence, p_type = str(KKG.netWeightKg), str(KKG.evidence), str(RDF.type)
+    p_derived, flow_class = str(PROV.wasDerivedFrom), f"<{KKG.ExportFlow}>"
+    gyear, gmonth, decimal = f"^^<{XSD.gYear}>", f"^^<{XSD.gYearMonth}>", f"^^<{XSD.decimal}>"
+
+    written = 0
+    for year in range(FIRST_YEAR, FIRST_YEAR + plan.years):
+        totals = dict.fromkeys(plan.regions, 0)
+        for month in range(1, 13):
+            for region in plan.regions:
+                cohort = f"{base}id/cohort/{year}-synthetic-exporters-{region.lower()}"
+                for commodity, code in commodities:
+                    for country in plan.countries:
+                        if written == plan.flows:
+                            break
+                        slug = commodity.rsplit("/", 1)[1]
+                        flow = f"{base}id/flow/{year}-{slug}-{country}-{region}-{month:02d}"
+                        value = rng.randrange(1_000_000, 50_000_000_000)
+                        grams = rng.randrange(1_000, 500_000_000)
+                        totals[region] += value
+                        sentence = (
+                            f"Data sintetis: ekspor HS {code} dari {regions[region]} ke "
+                            f"{names[country]}, {_MONTHS_ID[month - 1]} {year}."
+                        )
+                        w.add(flow, p_type, flow_class)
+                        w.add(flow, p["commodity"], f"<{commodity}>")
+                        w.add(flow, p["destination"], f"<{base}id/country/{country}>")
+                        w.add(flow, p["origin"], f"<{base}id/region/{region}>")
+                        w.add(flow, p["exporter"], f"<{cohort}>")
+                        w.add(flow, p_period, f'"{year}"{gyear}')
+                        w.add(flow, p_month, f'"{year}-{month:02d}"{gmonth}')
+                        w.add(flow, p_value, f'"{value}"{decimal}')
+                        w.add(flow, p_weight, f'"{grams // 1000}.{grams % 1000:03d}"{decimal}')
+                        w.add(flow, p_evidence, _lit(sentence, "@id"))
+                        w.add(flow, p_derived, f"<{source}>")
+                        written += 1
+                        if progress and written % 10_000 == 0:
+                            progress(10_000 * TRIPLES_PER_FLOW)
+        for region, total in totals.items():
+            _cohort(w, base, year, region, regions[region], total, source)
+    w.flush()
+    return SynthStats(w.count, written, plan.commodities, plan.years)
+
+
+def _cohort(
+    w: _Writer, base: str, year: int, region: str, region_name: str, total: int, source: str
+) -> None:
+    """The synthetic exporters of one province and year, credited with the year's total."""
+    cohort = f"{base}id/cohort/{year}-synthetic-exporters-{region.lower()}"
+    value = f"{cohort}#trade-value"
+    w.add(cohort, str(RDF.type), f"<{KKG.SMECohort}>")
+    w.add(cohort, str(RDFS.label), _lit(f"Synthetic exporters, {region_name}, {year}", "@en"))
+    w.add(cohort, str(RDFS.label), _lit(f"Eksportir sintetis, {region_name}, {year}", "@id"))
+    w.add(cohort, str(KKG.period), _lit(str(year), f"^^<{XSD.gYear}>"))
+    w.add(cohort, str(KKG.tradeType), f"<{KKG.Export}>")
+    w.add(cohort, str(KKG.tradeValue), f"<{value}>")
+    sentence = f"Data sintetis: total ekspor {region_name} tahun {year}."
+    w.add(cohort, str(KKG.evidence), _lit(sentence, "@id"))
+    w.add(cohort, str(PROV.wasDerivedFrom), f"<{source}>")
+    w.add(value, str(RDF.type), f"<{SCHEMA.MonetaryAmount}>")
+    w.add(value, str(SCHEMA.value), _lit(str(total), f"^^<{XSD.decimal}>"))
+    w.add(value, str(SCHEMA.currency), _lit("IDR"))
+
+
+def synthesize(
+    path: Path,
+    triples: int,
+    seed: int,
+    base_uri: str = DEFAULT_BASE_URI,
+    progress: Callable[[int], None] | None = None,
+) -> SynthStats:
+    """Write the synthetic N-Triples to `path` (gzip, fixed header, if it ends in .gz)."""
+    with path.open("wb") as raw:
+        if path.suffix == ".gz":
+            # mtime=0 and no file name in the header: the same seed gives the same bytes.
+            with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="", compresslevel=6) as z:
+                return write_synthetic(z, triples, seed, base_uri, progress)
+        return write_synthetic(raw, triples, seed, base_uri, progress)

@@ -36,15 +36,10 @@ MANIFEST = "manifest.json"
 KEEP_GENERATIONS = 2  # the current one and its predecessor, which a running server may still read
 
 
-@dataclass(frozen=True)
-class Generation:
-    """One published, immutable state of the store."""
+class _Layout:
+    """Where a generation folder keeps its database and its dumps."""
 
     path: Path
-
-    @property
-    def id(self) -> str:
-        return self.path.name
 
     @property
     def database_dir(self) -> Path:
@@ -53,6 +48,17 @@ class Generation:
     @property
     def dumps_dir(self) -> Path:
         return self.path / "dumps"
+
+
+@dataclass(frozen=True)
+class Generation(_Layout):
+    """One published, immutable state of the store."""
+
+    path: Path
+
+    @property
+    def id(self) -> str:
+        return self.path.name
 
     @property
     def manifest(self) -> dict[str, Any]:
@@ -67,19 +73,11 @@ class Generation:
 
 
 @dataclass
-class Staging:
+class Staging(_Layout):
     """A generation being written; becomes visible only when published."""
 
     path: Path
     generation_id: str
-
-    @property
-    def database_dir(self) -> Path:
-        return self.path / "oxigraph"
-
-    @property
-    def dumps_dir(self) -> Path:
-        return self.path / "dumps"
 
     def fill_database(self, fill: Callable[[pyoxigraph.Store], None]) -> None:
         """Open the staged database read-write, let `fill` write it, and close it again.

@@ -106,13 +106,15 @@ class Server:
     process: subprocess.Popen | None = None
     peak_rss_mb: float = 0.0
 
-    def start(self, ready_timeout: float) -> None:
+    def start(self, ready_timeout: float, log: Path) -> None:
         self.port = free_port()
         command = [c.replace("{port}", str(self.port)) for c in self.command]
         env = {**os.environ, "PYTHONPATH": str(ROOT), **self.env}
-        self.process = subprocess.Popen(
-            command, env=env, start_new_session=True, stdout=subprocess.DEVNULL
-        )
+        # Our server writes an access log line per request: to a file, not to our report.
+        with open(log, "ab") as sink:
+            self.process = subprocess.Popen(
+                command, env=env, start_new_session=True, stdout=sink, stderr=sink
+            )
         deadline = time.monotonic() + ready_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -287,14 +289,20 @@ def prepare(triples: int, work: Path, validate: bool) -> tuple[Path, Path, str, 
     return settings.store_dir, dump, flow, settings.base_uri
 
 
-def measure(server: Server, mix: dict[str, tuple[str, str]], args: argparse.Namespace) -> dict:
-    out: dict = {"queries": {}, "mix": {}, "counts": {}}
+def counts(server: Server, mix: dict[str, tuple[str, str]], args: argparse.Namespace) -> dict:
+    """Each query's result count (or what went wrong), to compare with the reference."""
+    out: dict = {}
     for name, (query, accept) in mix.items():
         try:
             status, body = request(server.port, query, accept, args.timeout)
-            out["counts"][name] = result_count(body, accept) if status == 200 else f"HTTP {status}"
+            out[name] = result_count(body, accept) if status == 200 else f"HTTP {status}"
         except (OSError, ValueError, KeyError) as exc:
-            out["counts"][name] = f"error: {type(exc).__name__}"
+            out[name] = f"error: {type(exc).__name__}"
+    return out
+
+
+def measure(server: Server, mix: dict[str, tuple[str, str]], args: argparse.Namespace) -> dict:
+    out: dict = {"queries": {}, "mix": {}, "counts": counts(server, mix, args)}
     for clients in args.clients:
         for name, pair in mix.items():
             window = run_window(server.port, [pair], clients, args.seconds, args.timeout)
@@ -411,6 +419,9 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=30.0, help="per request")
     parser.add_argument("--query-timeout", type=float, default=5.0, help="our server's limit")
     parser.add_argument("--runaway-timeout", type=float, default=15.0)
+    parser.add_argument("--workers", type=int, help="our server processes (default: serve's)")
+    parser.add_argument("--threads", type=int, help="threads per server process")
+    parser.add_argument("--query-workers", type=int, help="query processes per server process")
     parser.add_argument("--skip", default="", help="comma-separated: ours,pyoxigraph,rdflib")
     parser.add_argument("--no-validate", action="store_true", help="load without the SHACL gate")
     parser.add_argument("--workdir", type=Path)
@@ -428,6 +439,9 @@ def main() -> None:
                 ours = [sys.executable, "-m", "kaltim_kg", "serve", "--store", str(store_dir)]
                 ours += ["--host", "127.0.0.1", "--port", "{port}"]
                 ours += ["--query-timeout", str(args.query_timeout)]
+                for option in ("workers", "threads", "query_workers"):
+                    if getattr(args, option) is not None:
+                        ours += [f"--{option.replace('_', '-')}", str(getattr(args, option))]
                 servers.append(
                     (Server("ours (cold)", ours, {"KALTIM_KG_CACHE_ENTRIES": "0"}), True)
                 )
@@ -448,13 +462,14 @@ def main() -> None:
         for server, full in servers:
             print(f"{server.name}: starting", file=sys.stderr)
             try:
-                server.start(ready_timeout=600)
+                log = work / f"{server.name.split()[0]}.log"
+                server.start(ready_timeout=600, log=log)
                 if full:
                     outcome = measure(server, mix, args)
                     outcome["runaway"] = runaway_probe(server, mix["point lookup"], args)
                 else:  # warm cache: the mix only, after one pass to fill the cache
                     run_window(server.port, list(mix.values()), 1, args.seconds, args.timeout)
-                    outcome = {"queries": {}, "counts": {}, "mix": {}}
+                    outcome = {"queries": {}, "counts": counts(server, mix, args), "mix": {}}
                     for clients in args.clients:
                         outcome["mix"][clients] = run_window(
                             server.port, list(mix.values()), clients, args.seconds * 2, args.timeout

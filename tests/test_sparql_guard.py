@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
+import pyoxigraph
 import pytest
 
 from kaltim_kg.errors import QueryTimeout, QueryUnavailable
-from kaltim_kg.query_worker import Job
+from kaltim_kg.query_worker import Job, _OpenStore
+from kaltim_kg.store import StoreDir
 from kaltim_kg.web.guard import QueryPool
 
 ASK = Job("ASK { ?s ?p ?o }", "json", 10)
@@ -48,3 +52,31 @@ def test_a_timed_out_worker_is_killed_and_replaced(pool):
         pool.run(runaway, timeout=0.5)
     assert worker.process.poll() is not None  # killed, not left running
     assert pool.run(ASK, timeout=10).body == b'{"head":{},"boolean":true}'
+
+
+@pytest.mark.parametrize("memory_quads", [0, 10_000_000])
+def test_on_disk_and_in_memory_answer_the_same(settings, memory_quads):
+    """Below `memory_store_quads` a worker serves a copy in memory; above, the database."""
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+    job = Job(query, "json", 1000)
+    pool = QueryPool(settings.store_dir, 1, memory_quads=memory_quads)
+    try:
+        rows = json.loads(pool.run(job, timeout=30).body)["results"]["bindings"]
+    finally:
+        pool.close()
+    counts = {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+    generation = StoreDir(settings.store_dir).require_current()
+    assert counts == generation.manifest["graphs"]
+
+
+def test_only_small_generations_are_copied_into_memory(settings):
+    quads = StoreDir(settings.store_dir).require_current().manifest["quads"]
+    _, small = _OpenStore(str(settings.store_dir), memory_quads=quads).get()
+    _, large = _OpenStore(str(settings.store_dir), memory_quads=quads - 1).get()
+    assert len(small) == len(large) == quads
+    extra = pyoxigraph.Quad(
+        pyoxigraph.NamedNode("urn:s"), pyoxigraph.NamedNode("urn:p"), pyoxigraph.Literal("o")
+    )
+    small.add(extra)  # a private copy in memory: writable, and nobody else sees it
+    with pytest.raises((OSError, RuntimeError)):
+        large.add(extra)  # the published database, opened read-only

@@ -30,6 +30,7 @@ def create_app(
     app.config.update(test_config or {})
     current.init_app(app)
     system.init_app(app)
+    sparql.init_app(app)
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
     return app

@@ -38,7 +38,7 @@ class _Worker:
     server's main module, and the same interpreter and package as the server.
     """
 
-    def __init__(self, store_root: Path, memory_mb: int) -> None:
+    def __init__(self, store_root: Path, memory_mb: int, memory_quads: int = 0) -> None:
         ours, theirs = socket.socketpair()
         env = {
             **os.environ,
@@ -53,6 +53,7 @@ class _Worker:
                 str(theirs.fileno()),
                 str(store_root),
                 str(memory_mb),
+                str(memory_quads),
             ],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
@@ -90,10 +91,13 @@ class Answer:
 class QueryPool:
     """A fixed number of persistent query workers over one store directory."""
 
-    def __init__(self, store_root: Path, size: int, memory_mb: int = 0) -> None:
+    def __init__(
+        self, store_root: Path, size: int, memory_mb: int = 0, memory_quads: int = 0
+    ) -> None:
         self.store_root = store_root
         self.size = max(1, size)
         self.memory_mb = memory_mb
+        self.memory_quads = memory_quads
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._all: list[_Worker] = []
@@ -101,7 +105,7 @@ class QueryPool:
             self._add_worker()
 
     def _add_worker(self) -> _Worker:
-        worker = _Worker(self.store_root, self.memory_mb)
+        worker = _Worker(self.store_root, self.memory_mb, self.memory_quads)
         with self._lock:
             self._all.append(worker)
         self._idle.put(worker)
@@ -156,18 +160,29 @@ def _answer(reply: Reply, seconds: float) -> Answer:
     return Answer(reply.body, reply.truncated, reply.generation, seconds)
 
 
-_pools: dict[tuple[int, str, int, int], QueryPool] = {}
+_pools: dict[tuple[int, str, int, int, int], QueryPool] = {}
 _pools_lock = threading.Lock()
 
 
 def pool_for(settings: Settings) -> QueryPool:
     """This process's pool for the settings' store; created on first use (after any fork)."""
-    root = Path(settings.store_dir).resolve()
-    key = (os.getpid(), str(root), settings.query_workers, settings.query_memory_mb)
+    key = (
+        os.getpid(),
+        str(settings.store_dir),
+        settings.query_workers,
+        settings.query_memory_mb,
+        settings.memory_store_quads,
+    )
+    pool = _pools.get(key)  # the common case, without the lock or a path resolve
+    if pool is not None:
+        return pool
     with _pools_lock:
         pool = _pools.get(key)
         if pool is None:
-            pool = _pools[key] = QueryPool(root, settings.query_workers, settings.query_memory_mb)
+            root = Path(settings.store_dir).resolve()
+            pool = _pools[key] = QueryPool(
+                root, settings.query_workers, settings.query_memory_mb, settings.memory_store_quads
+            )
         return pool
 
 

@@ -4,16 +4,9 @@ The data only changes when `build` or `load` publishes a new generation, so a re
 valid for exactly as long as its generation is current: the generation id is part of the
 key, and the first entry stored for a newer generation drops every older one at once.
 
-Intended use in the /sparql handler (one cache per process, made at app creation)::
-
-    cache = ResultCache.from_settings(settings)          # None when switched off
-    key = CacheKey(generation.id, query_text, tuple(default_graph_uris),
-                   tuple(named_graph_uris), media_type)
-    hit = cache.get(key) if cache else None
-    if hit is None:
-        body = run_and_serialise(...)                     # only completed results are stored
-        if cache:
-            cache.put(key, CachedResult(body, content_type))
+The /sparql handler (kaltim_kg/web/sparql.py) keeps one per app, so one per server process:
+it looks a request up under the generation the `current` link names, and stores a successful
+answer under the generation the worker actually read (errors are never stored).
 
 Switch it off with `KALTIM_KG_CACHE_ENTRIES=0`; bound it by entries (`cache_entries`) and by
 bytes (`cache_bytes`). A result larger than an eighth of the byte bound is not stored, so one
@@ -35,15 +28,18 @@ class CacheKey:
 
     generation: str
     query: str
-    default_graphs: tuple[str, ...]
-    named_graphs: tuple[str, ...]
+    default_graphs: tuple[str, ...] | None  # protocol dataset; None: not given
+    named_graphs: tuple[str, ...] | None
     media_type: str
+    max_rows: int = 0  # the row cap the result was cut to
+    base_iri: str = ""  # relative IRIs in the query resolve against the endpoint URL
 
 
 @dataclass(frozen=True)
 class CachedResult:
     body: bytes
     content_type: str
+    truncated: bool = False  # cut to max_rows (the response says so in a header)
 
 
 @dataclass(frozen=True)

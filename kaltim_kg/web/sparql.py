@@ -8,8 +8,9 @@ worker pool (guard.py), which returns bytes already serialised in the chosen for
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
-from flask import Blueprint, Response, g, render_template, request
+from flask import Blueprint, Flask, Response, current_app, g, render_template, request
 from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, NotAcceptable
 
 from kaltim_kg.errors import (
@@ -26,6 +27,7 @@ from kaltim_kg.web import current
 from kaltim_kg.web.guard import pool_for
 from kaltim_kg.web.protocol import read_query_request
 from kaltim_kg.web.query_scan import MAX_NESTING, QueryScan, scan_query
+from kaltim_kg.web.result_cache import CachedResult, CacheKey, ResultCache
 from kaltim_kg.web.service_description import SD_FORMATS, service_description
 from kaltim_kg.web.sparql_examples import EXAMPLES, examples_json
 
@@ -43,6 +45,7 @@ _GRAPH_NAME_ALIASES = {
     "text/rdf+n3": "turtle",
 }
 ALLOWED_METHODS = "GET, POST, OPTIONS"
+_CACHE_EXTENSION = "kaltim_kg_result_cache"
 MAX_REASON = 160
 PAGE_CSP = (
     "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -118,13 +121,45 @@ def endpoint() -> Response:
         base_iri=request.base_url,
     )
     g.sparql_form = scan.form or "?"
-    answer = pool_for(settings).run(job, settings.query_timeout)
-    g.sparql_engine_seconds = answer.seconds
-    response = Response(answer.body, content_type=fmt.content_type)
-    if answer.truncated:
+    cache = _cache()
+    key = _cache_key(job, fmt, StoreDir(settings.store_dir).generation_id() or "")
+    cached = cache.get(key) if cache is not None else None
+    g.sparql_cache = "miss" if cached is None else "hit"
+    if cached is None:
+        answer = pool_for(settings).run(job, settings.query_timeout)
+        g.sparql_engine_seconds = answer.seconds
+        cached = CachedResult(answer.body, fmt.content_type, answer.truncated)
+        if cache is not None:  # only here: every failure above raised before this line
+            # Stored under the generation the worker read, which a build may have just moved.
+            cache.put(replace(key, generation=answer.generation), cached)
+    response = Response(cached.body, content_type=cached.content_type)
+    response.headers["X-Cache"] = g.sparql_cache
+    if cached.truncated:
         # Virtuoso's convention: the result was cut to this many rows (or triples).
         response.headers["X-SPARQL-MaxRows"] = str(settings.max_result_rows)
     return response
+
+
+def _cache_key(job: Job, fmt: Format, generation: str) -> CacheKey:
+    """Everything that decides the response bytes (scan results follow from the query)."""
+    return CacheKey(
+        generation,
+        job.query,
+        job.default_graphs,
+        job.named_graphs,
+        fmt.content_type,
+        job.max_rows,
+        job.base_iri or "",
+    )
+
+
+def _cache() -> ResultCache | None:
+    return current_app.extensions.get(_CACHE_EXTENSION)
+
+
+def init_app(app: Flask) -> None:
+    """One result cache per app, hence per server process (None when switched off)."""
+    app.extensions[_CACHE_EXTENSION] = ResultCache.from_settings(app.config["KALTIM_KG_SETTINGS"])
 
 
 def _describe_service(names: Sequence[str]) -> Response:
@@ -152,7 +187,7 @@ def _describe_service(names: Sequence[str]) -> Response:
 def add_protocol_headers(response: Response) -> Response:
     """CORS for any origin (no credentials: the data is public) and Vary for caches."""
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = "Server-Timing, X-SPARQL-MaxRows"
+    response.headers["Access-Control-Expose-Headers"] = "Server-Timing, X-SPARQL-MaxRows, X-Cache"
     response.vary.add("Accept")
     if request.method == "OPTIONS":
         response.headers["Access-Control-Allow-Methods"] = ALLOWED_METHODS

@@ -52,10 +52,12 @@ def time_queries(response: Response) -> Response:
     timings = [f"total;dur={total_ms:.1f}"]
     if engine is not None:
         timings.insert(0, f'query;dur={engine * 1000:.1f};desc="worker"')
+    if "sparql_cache" in g:
+        timings.insert(0, f'cache;desc="{g.sparql_cache}"')
     response.headers["Server-Timing"] = ", ".join(timings)
     if request.method != "OPTIONS":
         access_log.info(
-            '%s "%s %s" %s %s %.1fms form=%s bytes=%s',
+            '%s "%s %s" %s %s %.1fms form=%s cache=%s bytes=%s',
             request.remote_addr or "-",
             request.method,
             request.path,
@@ -63,6 +65,7 @@ def time_queries(response: Response) -> Response:
             response.mimetype or "-",
             total_ms,
             g.get("sparql_form", "-"),
+            g.get("sparql_cache", "-"),
             response.calculate_content_length() or 0,
         )
     return response

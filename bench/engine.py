@@ -1,0 +1,80 @@
+"""Engine alone: each query of the mix timed in-process, to separate engine from HTTP cost.
+
+    python bench/engine.py STORE_DIR [--seconds 2]
+
+Runs the `bench/run.py` mix against (a) the store's current generation on disk, opened
+read-only the way our query workers open it, and run the way they run it (`run_job`:
+union default graph, native serialisation, row cap), and (b) the same quads in an
+in-memory pyoxigraph store, as the raw baseline holds them. Prints ms per query (median)
+for each, so `bench/run.py`'s HTTP figures can be split into engine time and the rest.
+Pyoxigraph has no EXPLAIN; this is the closest look at the engine it allows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from functools import partial
+from pathlib import Path
+
+import pyoxigraph
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from run import JSON, PREFIXES, queries  # noqa: E402
+
+from kaltim_kg.query_worker import Job, run_job  # noqa: E402
+from kaltim_kg.store import StoreDir  # noqa: E402
+
+FIRST_FLOW = (
+    "SELECT ?f WHERE { ?f a <https://w3id.org/kaltim-kg/ontology#ExportFlow> } ORDER BY ?f LIMIT 1"
+)
+
+
+def time_calls(call, seconds: float) -> float:
+    """Median seconds of `call()` repeated for about `seconds` (at least 3 times)."""
+    took: list[float] = []
+    stop = time.monotonic() + seconds
+    while time.monotonic() < stop or len(took) < 3:
+        started = time.perf_counter()
+        call()
+        took.append(time.perf_counter() - started)
+    return statistics.median(took)
+
+
+def raw_query(store: pyoxigraph.Store, text: str, fmt: str) -> bytes:
+    """What the raw baseline does per request: union default graph, native serialisation."""
+    result = store.query(text, use_default_graph_as_union=True)
+    if fmt == "json":
+        return result.serialize(format=pyoxigraph.QueryResultsFormat.JSON)
+    return result.serialize(format=pyoxigraph.RdfFormat.N_TRIPLES)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("store", type=Path)
+    parser.add_argument("--seconds", type=float, default=2.0)
+    parser.add_argument("--base", default="https://w3id.org/kaltim-kg/")
+    args = parser.parse_args()
+    generation = StoreDir(args.store).require_current()
+    on_disk = generation.open()
+    in_memory = pyoxigraph.Store()
+    in_memory.bulk_extend(on_disk.quads_for_pattern(None, None, None, None))
+    flow = next(iter(on_disk.query(FIRST_FLOW, use_default_graph_as_union=True)))[0].value
+    print("| query | on disk, as our worker runs it (ms) | in memory, as raw baseline (ms) |")
+    print("|---|---|---|")
+    for name, (query, accept) in queries(flow, args.base).items():
+        text = PREFIXES + query
+        fmt = "json" if accept == JSON else "ntriples"
+        job = Job(text, fmt, 100_000)
+        ours = time_calls(partial(run_job, on_disk, job), args.seconds)
+        raw = time_calls(partial(raw_query, in_memory, text, fmt), args.seconds)
+        print(f"| {name} | {ours * 1000:.2f} | {raw * 1000:.2f} |")
+
+
+if __name__ == "__main__":
+    main()

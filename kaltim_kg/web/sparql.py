@@ -122,14 +122,16 @@ def endpoint() -> Response:
     )
     g.sparql_form = scan.form or "?"
     cache = _cache()
-    key = _cache_key(job, fmt, StoreDir(settings.store_dir).generation_id() or "")
-    cached = cache.get(key) if cache is not None else None
+    key = cached = None
+    if cache is not None:  # the generation costs a readlink: only a cache needs it
+        key = _cache_key(job, fmt, StoreDir(settings.store_dir).generation_id() or "")
+        cached = cache.get(key)
     g.sparql_cache = "miss" if cached is None else "hit"
     if cached is None:
         answer = pool_for(settings).run(job, settings.query_timeout)
         g.sparql_engine_seconds = answer.seconds
         cached = CachedResult(answer.body, fmt.content_type, answer.truncated)
-        if cache is not None:  # only here: every failure above raised before this line
+        if cache is not None and key is not None:  # only here: every failure above raised
             # Stored under the generation the worker read, which a build may have just moved.
             cache.put(replace(key, generation=answer.generation), cached)
     response = Response(cached.body, content_type=cached.content_type)

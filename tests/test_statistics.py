@@ -61,3 +61,13 @@ def test_a_triple_in_three_graphs_counts_once():
     stats = compute_statistics(store)
     assert stats["dataset"]["triples"] == 3
     assert stats["property_partitions"] == {"http://ex/p": 2, "http://ex/q": 1}
+
+
+def test_home_page_flow_pairs_are_precomputed_per_generation(built):
+    """The home page's diagram reads these; at 10M triples the query takes seconds."""
+    pairs = built.generation.manifest["statistics"]["flow_pairs"]
+    assert len(pairs) == 24  # every commodity-country pair of the article, one flow each
+    assert all(
+        flow and flow.endswith(f"-{country.rsplit('/', 1)[1]}") for flow, _, country in pairs
+    )
+    assert {c.rsplit("/", 1)[1] for _, c, _ in pairs} >= {"shrimp", "pepper", "processed-wood"}

@@ -11,18 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-import pyoxigraph
-
 from kaltim_kg.web.addresses import local_path
 from kaltim_kg.web.labels import Labeller
 
-# Constant query over ontology terms only (no request input in the text).
-FLOWS = """
-PREFIX kkg: <https://w3id.org/kaltim-kg/ontology#>
-SELECT ?commodity ?country (COUNT(?flow) AS ?flows) (SAMPLE(?flow) AS ?example) WHERE {
-  ?flow a kkg:ExportFlow ; kkg:commodity ?commodity ; kkg:destination ?country .
-} GROUP BY ?commodity ?country ORDER BY DESC(?flows) ?commodity ?country LIMIT 150
-"""
 UNIT = 16  # pixels per flow
 GAP = 10  # pixels between nodes
 LEFT_X, RIGHT_X, WIDTH, NODE_WIDTH, TOP = 190, 570, 760, 10, 30
@@ -71,18 +62,6 @@ def _stack(
 
 
 Pair = tuple[str | None, str, str]  # (the flow, if it is the only one; commodity; country)
-
-
-def flow_pairs(store: pyoxigraph.Store) -> list[Pair]:
-    """The commodity → country pairs to draw (a query worth caching per generation)."""
-    return [
-        (
-            r["example"].value if int(r["flows"].value) == 1 else None,
-            r["commodity"].value,
-            r["country"].value,
-        )
-        for r in store.query(FLOWS, use_default_graph_as_union=True)
-    ]
 
 
 def flow_diagram(pairs: list[Pair], labeller: Labeller, base_uri: str) -> Diagram:

@@ -12,7 +12,7 @@ from kaltim_kg.metadata import DESCRIPTION, TITLE
 from kaltim_kg.web import current
 from kaltim_kg.web.addresses import local_path
 from kaltim_kg.web.current import Opened
-from kaltim_kg.web.flow_diagram import Pair, flow_diagram, flow_pairs
+from kaltim_kg.web.flow_diagram import Pair, flow_diagram
 from kaltim_kg.web.labels import Labeller
 from kaltim_kg.web.negotiation import html_response
 from kaltim_kg.web.texts import request_language, texts
@@ -84,10 +84,11 @@ _PAIRS: dict[str, list[Pair]] = {}
 
 
 def _cached_pairs(opened: Opened) -> list[Pair]:
-    """Flow pairs of a generation, computed once: generations never change."""
+    """Flow pairs of a generation, precomputed at build/load time (generations never change)."""
     pairs = _PAIRS.get(opened.generation.id)
     if pairs is None:
-        pairs = flow_pairs(opened.store)
+        stored = opened.generation.manifest.get("statistics", {}).get("flow_pairs", [])
+        pairs = [(flow, commodity, country) for flow, commodity, country in stored]
         _PAIRS.clear()  # keep only the current generation's
         _PAIRS[opened.generation.id] = pairs
     return pairs

@@ -8,9 +8,10 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
+from kaltim_kg.build import build_dataset
 from kaltim_kg.dumps import CHECKSUMS, DUMP_FORMATS
 from kaltim_kg.errors import FactsErrors, StoreError, ValidationFailed
-from kaltim_kg.namespaces import graph_iri
+from kaltim_kg.namespaces import KKG, graph_iri
 from kaltim_kg.publish import build
 from kaltim_kg.store import StoreDir
 from tests.factfiles import copy_data, replace_once
@@ -87,19 +88,20 @@ def test_bad_facts_leave_the_published_store_byte_identical(fresh_store, tmp_pat
     assert not [name for name in leftovers if name.startswith(".staging")]
 
 
-def test_shacl_violation_blocks_publication(fresh_store, tmp_path):
+def test_shacl_violation_blocks_publication(fresh_store, monkeypatch):
+    """The gate itself: a graph the YAML checks cannot produce, so break the built graph."""
     build(fresh_store)
     before = snapshot(fresh_store.store_dir)
-    data = copy_data(tmp_path / "bad-data")
-    # An HS code the reference table accepts but the shapes reject is impossible to write
-    # in YAML, so break the ontology-level rule instead: a cohort labelled only in English.
-    replace_once(
-        data,
-        "      id: UKM binaan Disperindagkop dan UKM Kaltim dengan penjualan domestik 2020\n",
-        "      id: ''\n",
-    )
-    with pytest.raises((FactsErrors, ValidationFailed)):
-        build(fresh_store.with_overrides(data_dir=data.parent))
+
+    def without_hs_codes(*args, **kwargs):
+        built = build_dataset(*args, **kwargs)
+        built.dataset.remove((None, KKG.hsCode, None, None))
+        return built
+
+    monkeypatch.setattr("kaltim_kg.publish.build_dataset", without_hs_codes)
+    with pytest.raises(ValidationFailed) as failed:
+        build(fresh_store)
+    assert any("id/commodity/shrimp (kkg:hsCode)" in line for line in failed.value.lines)
     assert snapshot(fresh_store.store_dir) == before
 
 

@@ -54,6 +54,26 @@ def test_a_timed_out_worker_is_killed_and_replaced(pool):
     assert pool.run(ASK, timeout=10).body == b'{"head":{},"boolean":true}'
 
 
+def test_the_most_recently_used_worker_takes_the_next_job(settings):
+    """Idle workers are a stack: back-to-back queries reuse the worker whose CPU caches
+    still hold the data (a queue rotated them and cost ~30 % on a 10 ms aggregation)."""
+    pool = QueryPool(settings.store_dir, 2)
+    taken = []
+    take = pool._idle.get
+
+    def spy(*args, **kwargs):
+        taken.append(take(*args, **kwargs))
+        return taken[-1]
+
+    pool._idle.get = spy
+    try:
+        for _ in range(4):
+            pool.run(ASK, timeout=10)
+        assert len(taken) == 4 and all(worker is taken[0] for worker in taken)
+    finally:
+        pool.close()
+
+
 @pytest.mark.parametrize("memory_quads", [0, 10_000_000])
 def test_on_disk_and_in_memory_answer_the_same(settings, memory_quads):
     """Below `memory_store_quads` a worker serves a copy in memory; above, the database."""

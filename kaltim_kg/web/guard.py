@@ -98,7 +98,7 @@ class QueryPool:
         self.size = max(1, size)
         self.memory_mb = memory_mb
         self.memory_quads = memory_quads
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._lock = threading.Lock()
         self._all: list[_Worker] = []
         for _ in range(self.size):

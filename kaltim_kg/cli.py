@@ -225,7 +225,7 @@ def serve(
 ) -> None:
     """Serve the SPARQL endpoint and the linked data (builds the store first if empty)."""
     from kaltim_kg.publish import ensure_built
-    from kaltim_kg.server import run_server
+    from kaltim_kg.server import ensure_port_free, run_server
 
     settings = _settings(
         host=host,
@@ -236,6 +236,8 @@ def serve(
         threads=threads,
         query_workers=query_workers,
     )
+    with _errors():
+        ensure_port_free(settings.host, settings.port)
     _in_child_process(lambda: ensure_built(settings, progress=_progress))
     click.echo(
         f"serving {settings.store_dir} on http://{settings.host}:{settings.port}/sparql", err=True

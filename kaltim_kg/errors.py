@@ -41,6 +41,10 @@ class StoreError(KaltimKGError):
     """The store is missing, locked or unreadable."""
 
 
+class AddressInUse(KaltimKGError):
+    """`serve` was asked for a host and port something else already listens on."""
+
+
 class LoadError(KaltimKGError):
     """An RDF file given to `load` could not be read or parsed."""
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import pyoxigraph
 import pytest
@@ -10,7 +12,7 @@ import pytest
 from kaltim_kg.errors import QueryTimeout, QueryUnavailable
 from kaltim_kg.query_worker import Job, _OpenStore
 from kaltim_kg.store import StoreDir
-from kaltim_kg.web.guard import QueryPool
+from kaltim_kg.web.guard import QueryPool, _Admission
 
 ASK = Job("ASK { ?s ?p ?o }", "json", 10)
 
@@ -100,3 +102,63 @@ def test_only_small_generations_are_copied_into_memory(settings):
     small.add(extra)  # a private copy in memory: writable, and nobody else sees it
     with pytest.raises((OSError, RuntimeError)):
         large.add(extra)  # the published database, opened read-only
+
+
+def test_admission_lets_quick_queries_run_one_at_a_time():
+    admission = _Admission(limit=1, patience=10)
+    running, most = [0], [0]
+    lock = threading.Lock()
+
+    def query() -> None:
+        ticket = admission.enter(time.monotonic() + 10)
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.02)
+        with lock:
+            running[0] -= 1
+        admission.leave(ticket)
+
+    threads = [threading.Thread(target=query) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert most[0] == 1
+
+
+def test_admission_stops_waiting_for_a_slow_query_after_the_patience():
+    admission = _Admission(limit=1, patience=0.2)
+    slow = admission.enter(time.monotonic() + 10)  # never leaves during the test
+    started = time.monotonic()
+    quick = admission.enter(time.monotonic() + 10)
+    waited = time.monotonic() - started
+    assert 0.15 < waited < 2
+    admission.leave(quick)
+    admission.leave(slow)
+
+
+def test_a_runaway_query_holds_back_a_quick_one_only_for_the_patience(settings):
+    runaway = Job(
+        "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }", "json", 10
+    )
+    pool = QueryPool(settings.store_dir, 2, running_limit=1, patience=0.2)
+    try:
+        outcome: list[BaseException] = []
+
+        def run_away() -> None:
+            try:
+                pool.run(runaway, timeout=3)
+            except QueryTimeout as exc:
+                outcome.append(exc)
+
+        thread = threading.Thread(target=run_away)
+        thread.start()
+        time.sleep(0.3)  # the runaway is past its patience
+        started = time.monotonic()
+        assert pool.run(ASK, timeout=10).body == b'{"head":{},"boolean":true}'
+        assert time.monotonic() - started < 1.5
+        thread.join(timeout=10)
+        assert len(outcome) == 1
+    finally:
+        pool.close()

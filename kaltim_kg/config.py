@@ -46,9 +46,10 @@ class Settings:
     query_timeout: float = 30.0
     query_workers: int = 2  # processes per server process that run queries (killable)
     query_memory_mb: int = 1024  # heap a query may use before its process is stopped; 0: no cap
-    # Query processes copy a generation of at most this many quads into memory (RocksDB
-    # scans and joins are ~3-4x slower than Oxigraph's in-memory store); 0: always on disk.
-    memory_store_quads: int = 500_000
+    # One query process per server process copies a generation of at most this many quads
+    # into memory (RocksDB scans and joins are ~3-4x slower than Oxigraph's in-memory
+    # store; ~45 MB per 100k quads); 0: always on disk.
+    memory_store_quads: int = 1_500_000
     max_result_rows: int = 100_000
     max_request_bytes: int = 1_000_000
     cache_entries: int = 256  # SPARQL result cache; 0 switches it off

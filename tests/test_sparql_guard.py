@@ -91,6 +91,34 @@ def test_on_disk_and_in_memory_answer_the_same(settings, memory_quads):
     assert counts == generation.manifest["graphs"]
 
 
+def test_the_worker_with_the_memory_copy_is_preferred_and_replaced_in_kind(settings):
+    """One worker copies the store into memory; it takes every job it is free for."""
+    pool = QueryPool(settings.store_dir, 2, memory_quads=10_000_000, memory_copies=1)
+    taken: list = []
+    take = pool._idle.get
+
+    def spy(*args, **kwargs):
+        taken.append(take(*args, **kwargs))
+        return taken[-1]
+
+    try:
+        assert sorted(w.memory_quads for w in pool._all) == [0, 10_000_000]
+        hot = pool._idle.get()  # busy elsewhere: the next job goes to the other worker
+        pool._idle.get = spy
+        pool.run(ASK, timeout=10)
+        pool._idle.put(hot)
+        pool.run(ASK, timeout=10)  # the disk worker ran last, but the copy is free again
+        assert [w.memory_quads for w in taken] == [0, 10_000_000]
+        hot.process.kill()  # a dead copy holder is replaced by another copy holder
+        hot.process.wait()
+        with pytest.raises(QueryUnavailable):
+            pool.run(ASK, timeout=10)
+        assert sorted(w.memory_quads for w in pool._all) == [0, 10_000_000]
+        assert hot not in pool._all
+    finally:
+        pool.close()
+
+
 def test_only_small_generations_are_copied_into_memory(settings):
     quads = StoreDir(settings.store_dir).require_current().manifest["quads"]
     _, small = _OpenStore(str(settings.store_dir), memory_quads=quads).get()

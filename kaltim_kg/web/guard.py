@@ -40,6 +40,7 @@ class _Worker:
     """
 
     def __init__(self, store_root: Path, memory_mb: int, memory_quads: int = 0) -> None:
+        self.memory_quads = memory_quads
         ours, theirs = socket.socketpair()
         env = {
             **os.environ,
@@ -89,6 +90,35 @@ class Answer:
     seconds: float
 
 
+class _IdleWorkers:
+    """Idle workers, handed out best first: one that may hold the in-memory copy, then the
+    one used last (its CPU caches still hold what the previous query touched; rotating
+    through them cost ~30 % on a 10 ms aggregation)."""
+
+    def __init__(self) -> None:
+        self._workers: list[_Worker] = []
+        self._changed = threading.Condition()
+
+    def put(self, worker: _Worker) -> None:
+        with self._changed:
+            self._workers.append(worker)
+            self._changed.notify()
+
+    def get(self, timeout: float | None = None) -> _Worker:
+        """The best idle worker, waiting up to `timeout` seconds; queue.Empty after that."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._changed:
+            while not self._workers:
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    raise queue.Empty
+                self._changed.wait(remaining)
+            for i in range(len(self._workers) - 1, -1, -1):
+                if self._workers[i].memory_quads:
+                    return self._workers.pop(i)
+            return self._workers.pop()
+
+
 class _Admission:
     """At most `limit` queries run at once, unless the running ones are slow.
 
@@ -128,6 +158,8 @@ class QueryPool:
 
     `running_limit` (None: as many as there are workers) caps the queries running at once
     while they are quick; the other workers take over when one has run `patience` seconds.
+    Only the first `memory_copies` workers copy a store of up to `memory_quads` quads into
+    memory; they take every query they are free for, and the rest read the database.
     """
 
     def __init__(
@@ -138,20 +170,21 @@ class QueryPool:
         memory_quads: int = 0,
         running_limit: int | None = None,
         patience: float = 0.05,
+        memory_copies: int = 1,
     ) -> None:
         self.store_root = store_root
         self.size = max(1, size)
         self.memory_mb = memory_mb
         self.memory_quads = memory_quads
         self._admission = _Admission(running_limit or self.size, patience)
-        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._idle = _IdleWorkers()
         self._lock = threading.Lock()
         self._all: list[_Worker] = []
-        for _ in range(self.size):
-            self._add_worker()
+        for i in range(self.size):
+            self._add_worker(memory_quads if i < memory_copies else 0)
 
-    def _add_worker(self) -> _Worker:
-        worker = _Worker(self.store_root, self.memory_mb, self.memory_quads)
+    def _add_worker(self, memory_quads: int) -> _Worker:
+        worker = _Worker(self.store_root, self.memory_mb, memory_quads)
         with self._lock:
             self._all.append(worker)
         self._idle.put(worker)
@@ -162,7 +195,7 @@ class QueryPool:
         with self._lock:
             if worker in self._all:
                 self._all.remove(worker)
-        self._add_worker()
+        self._add_worker(worker.memory_quads)
 
     def run(self, job: Job, timeout: float) -> Answer:
         """Run `job` within `timeout` seconds (waiting for a free worker included)."""

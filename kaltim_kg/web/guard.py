@@ -169,7 +169,7 @@ class QueryPool:
         memory_mb: int = 0,
         memory_quads: int = 0,
         running_limit: int | None = None,
-        patience: float = 0.05,
+        patience: float = 0.25,
         memory_copies: int = 1,
     ) -> None:
         self.store_root = store_root

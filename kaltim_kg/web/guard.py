@@ -5,6 +5,10 @@ process never runs one itself. It hands a `Job` to an idle worker of a small per
 pool and waits at most the query timeout; a worker that overruns is killed with SIGKILL and
 replaced, and the other workers keep answering. The pool is created the first time a query
 arrives, so under a pre-forking server each server process gets its own, after the fork.
+
+Which worker runs a query is chosen for speed on few cores: one worker per pool holds the
+store in memory and takes every query it is free for; quick queries run at most cores /
+server processes at a time, and the spare workers step in only behind a slow one.
 """
 
 from __future__ import annotations

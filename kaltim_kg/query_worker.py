@@ -12,6 +12,7 @@ import itertools
 import resource
 import sys
 import threading
+import time
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from typing import Any
@@ -187,12 +188,15 @@ class _OpenStore:
     """The current generation, reopened when a build or load swaps in a new one.
 
     A generation of at most `memory_quads` quads is copied into an in-memory store: the
-    same data and the same engine, without RocksDB's cost per index lookup.
+    same data and the same engine, without RocksDB's cost per index lookup. With
+    `in_background`, queries read the database until the copy is ready (~5 s per million
+    quads), so a worker answers at once after it starts and after every swap.
     """
 
-    def __init__(self, root: str, memory_quads: int = 0) -> None:
+    def __init__(self, root: str, memory_quads: int = 0, in_background: bool = False) -> None:
         self.store_dir = StoreDir(root)
         self.memory_quads = memory_quads
+        self.in_background = in_background
         self.generation: Generation | None = None
         self.store: pyoxigraph.Store | None = None
 
@@ -203,18 +207,40 @@ class _OpenStore:
             or (self.store_dir.generation_id() != self.generation.id)
         ):
             self.store = None  # close the old database before opening the new one
-            self.generation = self.store_dir.require_current()
-            self.store = self._open(self.generation)
+            self.generation = generation = self.store_dir.require_current()
+            self.store = on_disk = generation.open()
+            if self._fits_in_memory(generation):
+                if self.in_background:
+                    copier = threading.Thread(
+                        target=self._copy_later, args=(generation, on_disk), daemon=True
+                    )
+                    copier.start()
+                else:
+                    self.store = _copy(on_disk)
         return self.generation, self.store
 
-    def _open(self, generation: Generation) -> pyoxigraph.Store:
-        on_disk = generation.open()
+    def _fits_in_memory(self, generation: Generation) -> bool:
         quads = generation.manifest.get("quads")
-        if not isinstance(quads, int) or not 0 < quads <= self.memory_quads:
-            return on_disk
-        in_memory = pyoxigraph.Store()
-        in_memory.bulk_extend(on_disk.quads_for_pattern(None, None, None, None))
-        return in_memory
+        return isinstance(quads, int) and 0 < quads <= self.memory_quads
+
+    def _copy_later(self, generation: Generation, on_disk: pyoxigraph.Store) -> None:
+        in_memory = _copy(on_disk)
+        if self.generation is generation:  # not swapped again meanwhile
+            self.store = in_memory
+
+
+COPY_BATCH_QUADS = 20_000
+
+
+def _copy(on_disk: pyoxigraph.Store) -> pyoxigraph.Store:
+    """An in-memory copy, made in batches: bulk_extend keeps the GIL while it drains an
+    iterator, and in one call it would stall the query thread for the whole copy."""
+    in_memory = pyoxigraph.Store()
+    quads = on_disk.quads_for_pattern(None, None, None, None)
+    while batch := list(itertools.islice(quads, COPY_BATCH_QUADS)):
+        in_memory.bulk_extend(batch)
+        time.sleep(0)  # let a waiting query thread take the GIL
+    return in_memory
 
 
 def serve_jobs(
@@ -242,9 +268,10 @@ def serve_jobs(
 
 
 def _answer_jobs(conn: Connection, store_root: str, memory_quads: int) -> None:
-    opened = _OpenStore(store_root, memory_quads)
-    # Open (or copy into memory) before the first query waits for it; without a store
-    # yet, each job will say so.
+    threading.stack_size(0)  # the copying thread needs no deep stack (it counts in RLIMIT_DATA)
+    opened = _OpenStore(store_root, memory_quads, in_background=True)
+    # Open (and start the copy into memory) before the first query; without a store yet,
+    # each job will say so.
     with contextlib.suppress(KaltimKGError, OSError):
         opened.get()
     while True:

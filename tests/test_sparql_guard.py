@@ -9,6 +9,7 @@ import time
 import pyoxigraph
 import pytest
 
+from kaltim_kg import query_worker
 from kaltim_kg.errors import QueryTimeout, QueryUnavailable
 from kaltim_kg.query_worker import Job, _OpenStore
 from kaltim_kg.store import StoreDir
@@ -130,6 +131,33 @@ def test_only_small_generations_are_copied_into_memory(settings):
     small.add(extra)  # a private copy in memory: writable, and nobody else sees it
     with pytest.raises((OSError, RuntimeError)):
         large.add(extra)  # the published database, opened read-only
+
+
+def test_a_worker_reads_the_database_until_its_copy_is_ready(settings, monkeypatch):
+    """Copying takes ~5 s per million quads: queries must not wait for it (nor time out)."""
+    copy_may_start = threading.Event()
+    real_copy = query_worker._copy
+
+    def slow_copy(store):
+        copy_may_start.wait(timeout=30)
+        return real_copy(store)
+
+    monkeypatch.setattr(query_worker, "_copy", slow_copy)
+    quads = StoreDir(settings.store_dir).require_current().manifest["quads"]
+    opened = _OpenStore(str(settings.store_dir), memory_quads=quads, in_background=True)
+    _, first = opened.get()
+    extra = pyoxigraph.Quad(
+        pyoxigraph.NamedNode("urn:s"), pyoxigraph.NamedNode("urn:p"), pyoxigraph.Literal("o")
+    )
+    with pytest.raises((OSError, RuntimeError)):
+        first.add(extra)  # the published database, read-only, answers meanwhile
+    copy_may_start.set()
+    deadline = time.monotonic() + 30
+    while opened.get()[1] is first and time.monotonic() < deadline:
+        time.sleep(0.05)
+    _, copy = opened.get()
+    assert copy is not first and len(copy) == quads
+    copy.add(extra)  # the private in-memory copy
 
 
 def test_admission_lets_quick_queries_run_one_at_a_time():

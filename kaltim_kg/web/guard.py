@@ -265,7 +265,8 @@ def pool_for(settings: Settings) -> QueryPool:
     """This process's pool for the settings' store; created on first use (after any fork).
 
     The server processes share the cores: each lets cores / processes quick queries run at
-    once, and its other query workers stand by for when one is slow.
+    once, each on a worker with the in-memory copy, and its other query workers stand by for
+    when one is slow.
     """
     key = (
         os.getpid(),
@@ -281,12 +282,14 @@ def pool_for(settings: Settings) -> QueryPool:
         pool = _pools.get(key)
         if pool is None:
             root = Path(settings.store_dir).resolve()
+            running = max(1, _cores() // max(1, settings.workers))
             pool = _pools[key] = QueryPool(
                 root,
                 settings.query_workers,
                 settings.query_memory_mb,
                 settings.memory_store_quads,
-                running_limit=max(1, _cores() // max(1, settings.workers)),
+                running_limit=running,
+                memory_copies=running,  # each quick query that may run at once finds a copy
             )
         return pool
 

@@ -8,8 +8,11 @@ GET query string to 65,534 bytes (414 past it); POST carries queries up to max_r
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import logging
+import os
+import signal
 import socket
 from functools import partial
 from typing import Any
@@ -27,9 +30,27 @@ def _worker_app(settings: Settings) -> Flask:
     from kaltim_kg.web import create_app
     from kaltim_kg.web.guard import pool_for
 
+    _stop_with_parent()
     app = create_app(settings)
     pool_for(settings)
     return app
+
+
+def _stop_with_parent() -> None:
+    """Ask Linux for SIGTERM when the main process dies, however it dies.
+
+    Granian's workers outlive a main process killed with SIGKILL and go on serving (gunicorn's
+    noticed the new parent and left); this way they shut down, and their query processes
+    with them.
+    """
+    pr_set_pdeathsig = 1
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+    except (OSError, AttributeError):  # not Linux
+        return
+    if os.getppid() == 1:  # the main process died before the request took effect
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _server(settings: Settings) -> Granian:

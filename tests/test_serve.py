@@ -170,3 +170,19 @@ def test_sigterm_stops_the_server_and_its_query_processes(server):
     while any(_alive(pid) for pid in descendants) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not [pid for pid in descendants if _alive(pid)]
+
+
+def test_a_killed_main_process_takes_its_workers_with_it(server):
+    """SIGKILL leaves no orphan serving the port or holding query processes."""
+    process, port = server
+    descendants = _children(process.pid)
+    assert descendants
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+    deadline = time.monotonic() + 20
+    while any(_alive(pid) for pid in descendants) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in descendants if _alive(pid)]
+    with socket.socket() as probe:  # and the port is free again
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(("127.0.0.1", port))

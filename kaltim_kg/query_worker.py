@@ -189,7 +189,7 @@ class _OpenStore:
 
     A generation of at most `memory_quads` quads is copied into an in-memory store: the
     same data and the same engine, without RocksDB's cost per index lookup. With
-    `in_background`, queries read the database until the copy is ready (~5 s per million
+    `in_background`, queries read the database until the copy is ready (~10 s per million
     quads), so a worker answers at once after it starts and after every swap.
     """
 

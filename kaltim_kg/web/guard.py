@@ -129,7 +129,8 @@ class _Admission:
     More queries than cores running at once only share the cores and evict each other's
     data from the CPU caches: on 2 cores, 4 query processes served the mix 20-25 % slower
     than 2. A query that finds `limit` running waits for one to finish, but no longer than
-    until the oldest has run `patience` seconds, so a runaway query holds back nothing else.
+    until the oldest has run `patience` seconds: a runaway query holds the others back for
+    that long at most.
     """
 
     def __init__(self, limit: int, patience: float) -> None:
@@ -179,7 +180,6 @@ class QueryPool:
         self.store_root = store_root
         self.size = max(1, size)
         self.memory_mb = memory_mb
-        self.memory_quads = memory_quads
         self._admission = _Admission(running_limit or self.size, patience)
         self._idle = _IdleWorkers()
         self._lock = threading.Lock()

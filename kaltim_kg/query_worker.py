@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import itertools
+import os
 import resource
 import sys
 import threading
@@ -253,18 +254,31 @@ def serve_jobs(
     virtual memory; only the depth a query really uses is ever touched.
     """
     _drop_network()  # before any thread: unsharing a user namespace needs a single thread
+    parent = os.getppid()
     if memory_mb > 0:
         # RLIMIT_DATA counts heap and thread stacks, not the mmapped database files. Past
         # it an allocation fails and the engine aborts: the parent reports it as such.
         limit = QUERY_STACK_BYTES + BASE_HEAP_BYTES + memory_mb * 1024 * 1024
         limit += memory_quads * MEMORY_BYTES_PER_QUAD  # room for an in-memory copy
         resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
     threading.stack_size(QUERY_STACK_BYTES)
     thread = threading.Thread(
         target=_answer_jobs, args=(conn, store_root, memory_quads), name="query"
     )
     thread.start()
     thread.join()
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    """Exit, even in the middle of a query, once the server process that started us is gone.
+
+    Its end of our socket closes too, but a query that runs for minutes would only notice
+    when it finishes.
+    """
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
 
 
 def _answer_jobs(conn: Connection, store_root: str, memory_quads: int) -> None:

@@ -37,20 +37,21 @@ def _worker_app(settings: Settings) -> Flask:
 
 
 def _stop_with_parent() -> None:
-    """Ask Linux for SIGTERM when the main process dies, however it dies.
+    """Ask Linux to kill this worker when the main process dies, however it dies.
 
     Granian's workers outlive a main process killed with SIGKILL and go on serving (gunicorn's
-    noticed the new parent and left); this way they shut down, and their query processes
-    with them.
+    noticed the new parent and left). SIGKILL, not SIGTERM: with the main process gone
+    nobody would end a graceful stop that waits on an idle keep-alive connection. The query
+    processes notice their parent is gone and exit too.
     """
     pr_set_pdeathsig = 1
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
     except (OSError, AttributeError):  # not Linux
         return
     if os.getppid() == 1:  # the main process died before the request took effect
-        os.kill(os.getpid(), signal.SIGTERM)
+        os._exit(1)
 
 
 def _server(settings: Settings) -> Granian:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pyoxigraph
 import pytest
@@ -218,3 +222,48 @@ def test_a_runaway_query_holds_back_a_quick_one_only_for_the_patience(settings):
         assert len(outcome) == 1
     finally:
         pool.close()
+
+
+def test_query_processes_exit_mid_query_when_their_server_process_dies(settings, tmp_path):
+    """A runaway query must not outlive a server process killed with SIGKILL."""
+    script = tmp_path / "owner.py"
+    script.write_text(
+        "import sys, threading, time\n"
+        "from pathlib import Path\n"
+        "from kaltim_kg.query_worker import Job\n"
+        "from kaltim_kg.web.guard import QueryPool\n"
+        "pool = QueryPool(Path(sys.argv[1]), 1)\n"
+        "runaway = Job('SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }',"
+        " 'json', 10)\n"
+        "threading.Thread(target=pool.run, args=(runaway, 600), daemon=True).start()\n"
+        "time.sleep(1)\n"
+        "print(pool._all[0].process.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    owner = subprocess.Popen(
+        [sys.executable, str(script), str(settings.store_dir)],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        worker_pid = int(owner.stdout.readline())
+        assert _alive(worker_pid)  # busy with the runaway query
+        owner.kill()
+        owner.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while _alive(worker_pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(worker_pid)
+    finally:
+        if owner.poll() is None:
+            owner.kill()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state != "Z"

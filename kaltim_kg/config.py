@@ -46,9 +46,9 @@ class Settings:
     query_timeout: float = 30.0
     query_workers: int = 2  # processes per server process that run queries (killable)
     query_memory_mb: int = 1024  # heap a query may use before its process is stopped; 0: no cap
-    # One query process per server process copies a generation of at most this many quads
-    # into memory (RocksDB scans and joins are ~3-4x slower than Oxigraph's in-memory
-    # store; ~45 MB per 100k quads); 0: always on disk.
+    # The query processes that take quick queries (one per core a server process may use)
+    # copy a generation of at most this many quads into memory (RocksDB scans and joins are
+    # ~3-4x slower than Oxigraph's in-memory store; ~450 MB per million quads); 0: never.
     memory_store_quads: int = 1_500_000
     max_result_rows: int = 100_000
     max_request_bytes: int = 1_000_000

@@ -16,6 +16,8 @@ from urllib.parse import quote
 
 import pytest
 
+from tests.processes import alive, descendants
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -23,27 +25,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _children(pid: int) -> set[int]:
-    """Every descendant of `pid` (query processes are grandchildren of the server)."""
-    found: set[int] = set()
-    frontier = [pid]
-    while frontier:
-        parent = frontier.pop()
-        path = Path(f"/proc/{parent}/task/{parent}/children")
-        kids = {int(p) for p in path.read_text().split()} if path.exists() else set()
-        frontier.extend(kids - found)
-        found |= kids
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return state != "Z"
 
 
 @pytest.fixture()
@@ -162,27 +143,27 @@ def test_sigterm_stops_the_server_and_its_query_processes(server):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     conn.request("GET", "/sparql?query=" + quote("ASK { ?s ?p ?o }"))
     assert conn.getresponse().status == 200  # keep-alive connection left open
-    descendants = _children(process.pid)
-    assert len(descendants) >= 4  # 2 web processes, each with its query process
+    below = descendants(process.pid)
+    assert len(below) >= 4  # 2 web processes, each with its query process
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=20) == 0
     deadline = time.monotonic() + 10
-    while any(_alive(pid) for pid in descendants) and time.monotonic() < deadline:
+    while any(alive(pid) for pid in below) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not [pid for pid in descendants if _alive(pid)]
+    assert not [pid for pid in below if alive(pid)]
 
 
 def test_a_killed_main_process_takes_its_workers_with_it(server):
     """SIGKILL leaves no orphan serving the port or holding query processes."""
     process, port = server
-    descendants = _children(process.pid)
-    assert descendants
+    below = descendants(process.pid)
+    assert below
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
     deadline = time.monotonic() + 20
-    while any(_alive(pid) for pid in descendants) and time.monotonic() < deadline:
+    while any(alive(pid) for pid in below) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not [pid for pid in descendants if _alive(pid)]
+    assert not [pid for pid in below if alive(pid)]
     with socket.socket() as probe:  # and the port is free again
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind(("127.0.0.1", port))

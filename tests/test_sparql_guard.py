@@ -18,6 +18,7 @@ from kaltim_kg.errors import QueryTimeout, QueryUnavailable
 from kaltim_kg.query_worker import Job, _OpenStore
 from kaltim_kg.store import StoreDir
 from kaltim_kg.web.guard import QueryPool, _Admission
+from tests.processes import alive
 
 ASK = Job("ASK { ?s ?p ?o }", "json", 10)
 
@@ -249,21 +250,13 @@ def test_query_processes_exit_mid_query_when_their_server_process_dies(settings,
     )
     try:
         worker_pid = int(owner.stdout.readline())
-        assert _alive(worker_pid)  # busy with the runaway query
+        assert alive(worker_pid)  # busy with the runaway query
         owner.kill()
         owner.wait(timeout=10)
         deadline = time.monotonic() + 10
-        while _alive(worker_pid) and time.monotonic() < deadline:
+        while alive(worker_pid) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert not _alive(worker_pid)
+        assert not alive(worker_pid)
     finally:
         if owner.poll() is None:
             owner.kill()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return state != "Z"

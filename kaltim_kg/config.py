@@ -26,6 +26,14 @@ def resource_dir(name: str) -> Path:
     raise FileNotFoundError(f"shipped resource folder {name!r} not found beside {_PACKAGE_DIR}")
 
 
+def available_cores() -> int:
+    """Cores this process may run on (its CPU affinity, which containers may narrow)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def default_store_dir() -> Path:
     """Per-user store location, following the XDG base directory convention."""
     data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from kaltim_kg.config import Settings
+from kaltim_kg.config import Settings, available_cores
 from kaltim_kg.errors import QuerySyntaxError, QueryTimeout, QueryUnavailable
 from kaltim_kg.query_worker import Job, Reply
 
@@ -254,13 +254,6 @@ _pools: dict[tuple[int, str, int, int, int], QueryPool] = {}
 _pools_lock = threading.Lock()
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def pool_for(settings: Settings) -> QueryPool:
     """This process's pool for the settings' store; created on first use (after any fork).
 
@@ -282,7 +275,7 @@ def pool_for(settings: Settings) -> QueryPool:
         pool = _pools.get(key)
         if pool is None:
             root = Path(settings.store_dir).resolve()
-            running = max(1, _cores() // max(1, settings.workers))
+            running = max(1, available_cores() // max(1, settings.workers))
             pool = _pools[key] = QueryPool(
                 root,
                 settings.query_workers,

@@ -1,0 +1,151 @@
+"""N-Triples and N-Quads load in line-aligned chunks on several threads: same quads, same errors.
+
+A tiny chunk size makes a small file take the many-chunk, many-thread path the real loader
+takes for big files.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import threading
+import time
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph
+import pytest
+
+from kaltim_kg.errors import LoadError
+from kaltim_kg.loader import LoadSource, _Chunk, _load_lines, format_of, load_file
+
+EX = "http://example.org/"
+GRAPH = f"{EX}graph/file"
+
+
+def _lines(count: int, blank_nodes_at: tuple[int, ...] = ()) -> list[str]:
+    """Numbered triples; the lines (0-based) in `blank_nodes_at` all mention one blank node."""
+    lines = [
+        f'<{EX}s{n}> <{EX}value> "{n}"^^<http://www.w3.org/2001/XMLSchema#integer> .'
+        for n in range(count)
+    ]
+    for index in blank_nodes_at:
+        lines[index] = f"_:shared <{EX}mentions> <{EX}s{index}> ."
+    return lines
+
+
+def _blank_nodes(store: pyoxigraph.Store) -> set[pyoxigraph.BlankNode]:
+    return {q.subject for q in store if isinstance(q.subject, pyoxigraph.BlankNode)}
+
+
+def _source(path: Path) -> LoadSource:
+    rdf_format, gzipped = format_of(path)
+    return LoadSource(path, rdf_format, gzipped, GRAPH)
+
+
+def _write(path: Path, text: str) -> Path:
+    data = text.encode("utf-8")
+    path.write_bytes(gzip.compress(data) if path.suffix == ".gz" else data)
+    return path
+
+
+def _quads(store: pyoxigraph.Store) -> set[str]:
+    """The quads as N-Quads lines; blank node labels (random per load) left out."""
+    return {re.sub(r"_:\w+", "_:b", str(quad)) for quad in store}
+
+
+def _reference(text: str, rdf_format: pyoxigraph.RdfFormat) -> set[str]:
+    """The file parsed in one piece by Oxigraph itself."""
+    store = pyoxigraph.Store()
+    store.load(text.encode("utf-8"), format=rdf_format, to_graph=pyoxigraph.NamedNode(GRAPH))
+    return _quads(store)
+
+
+@pytest.mark.parametrize("name", ["many.nt", "many.nt.gz"])
+def test_chunked_load_equals_a_whole_file_parse(tmp_path: Path, name: str) -> None:
+    text = "\n".join(_lines(2000)) + "\n"
+    path = _write(tmp_path / name, text)
+    store = pyoxigraph.Store()
+    seen: list[int] = []
+    load_file(store, _source(path), seen.append, threads=3, chunk_bytes=1024)
+    assert _quads(store) == _reference(text, pyoxigraph.RdfFormat.N_TRIPLES)
+    assert len(store) == 2000
+    assert sum(seen) == path.stat().st_size  # progress counts the file's own bytes
+
+
+@pytest.mark.parametrize("where", [(0, 1999), (1000, 1999), (5, 6)])
+def test_a_blank_node_stays_one_node_across_chunks(tmp_path: Path, where: tuple[int, ...]) -> None:
+    """From the first chunk with a blank node on, one load reads the rest (one label scope)."""
+    text = "\n".join(_lines(2000, blank_nodes_at=where)) + "\n"
+    path = _write(tmp_path / "blank.nt", text)
+    store = pyoxigraph.Store()
+    load_file(store, _source(path), threads=3, chunk_bytes=1024)
+    assert _quads(store) == _reference(text, pyoxigraph.RdfFormat.N_TRIPLES)
+    assert len(_blank_nodes(store)) == 1
+
+
+def test_chunks_without_blank_nodes_load_on_several_threads() -> None:
+    chunks = [_Chunk(b"x\n", n + 1, 1) for n in range(6)] + [_Chunk(b"_:b\n", 7, 1)]
+    chunks += [_Chunk(b"y\n", 8, 1)]
+    calls: list[tuple[str, bytes]] = []
+
+    def load(data: bytes | IO[bytes]) -> None:
+        time.sleep(0.05)  # long enough that one thread cannot take every chunk
+        body = data if isinstance(data, bytes) else data.read()
+        calls.append((threading.current_thread().name, body))
+
+    _load_lines(iter(chunks), load, threads=3)
+    parallel, streamed = calls[:-1], calls[-1]
+    assert sorted(body for _, body in parallel) == [b"x\n"] * 6
+    assert len({name for name, _ in parallel}) > 1
+    assert streamed == (threading.current_thread().name, b"_:b\ny\n")
+
+
+def test_crlf_and_no_final_newline(tmp_path: Path) -> None:
+    text = "\r\n".join(_lines(300, blank_nodes_at=(100, 299)))  # last line unterminated
+    path = _write(tmp_path / "crlf.nt", text)
+    store = pyoxigraph.Store()
+    load_file(store, _source(path), threads=2, chunk_bytes=256)
+    assert _quads(store) == _reference(text, pyoxigraph.RdfFormat.N_TRIPLES)
+    assert len(_blank_nodes(store)) == 1
+
+
+def test_nquads_keep_their_graphs_across_chunks(tmp_path: Path) -> None:
+    lines = [f"<{EX}s{n}> <{EX}p> <{EX}o{n}> <{EX}g{n % 3}> ." for n in range(500)]
+    lines.append(f"<{EX}d> <{EX}p> <{EX}o> .")  # default graph: goes to the file's graph
+    text = "\n".join(lines) + "\n"
+    path = _write(tmp_path / "many.nq", text)
+    store = pyoxigraph.Store()
+    load_file(store, _source(path), threads=2, chunk_bytes=512)
+    assert _quads(store) == _reference(text, pyoxigraph.RdfFormat.N_QUADS)
+    assert {q.graph_name.value for q in store} == {f"{EX}g0", f"{EX}g1", f"{EX}g2", GRAPH}
+
+
+@pytest.mark.parametrize("blank_nodes_at", [(), (1000,)], ids=["parallel", "one-stream"])
+def test_syntax_errors_report_the_first_one_at_its_file_line(
+    tmp_path: Path, blank_nodes_at: tuple[int, ...]
+) -> None:
+    lines = _lines(2000, blank_nodes_at)
+    lines[1499] = f"<{EX}broken> <{EX}p> <{EX}o"  # file line 1500
+    lines[1799] = f'<{EX}broken> <{EX}p> "unterminated .'  # file line 1800, a later error
+    path = _write(tmp_path / "bad.nt", "\n".join(lines) + "\n")
+    with pytest.raises(LoadError) as raised:
+        load_file(pyoxigraph.Store(), _source(path), threads=3, chunk_bytes=1024)
+    message = str(raised.value)
+    assert message.startswith(f"{path}:1500: syntax error: ")
+    # pyoxigraph's own position, counted in the chunk, is counted in the file too
+    mentioned = {int(n) for n in re.findall(r"\bline (\d+)", message)}
+    assert mentioned and min(mentioned) == 1500
+
+
+@pytest.mark.parametrize("blank_nodes_at", [(), (10,)], ids=["parallel", "one-stream"])
+def test_unreadable_gzip_stops_every_loader(
+    tmp_path: Path, blank_nodes_at: tuple[int, ...]
+) -> None:
+    whole = gzip.compress(("\n".join(_lines(5000, blank_nodes_at)) + "\n").encode("utf-8"))
+    path = tmp_path / "cut.nt.gz"
+    path.write_bytes(whole[: len(whole) // 2])  # truncated download
+    before = threading.active_count()
+    with pytest.raises(LoadError, match=r"cut\.nt\.gz: cannot read"):
+        load_file(pyoxigraph.Store(), _source(path), threads=2, chunk_bytes=1024)
+    assert threading.active_count() == before  # no loader thread left waiting for work

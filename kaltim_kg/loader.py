@@ -275,7 +275,8 @@ def load_file(
                 _load_lines(
                     _line_chunks(raw, plain, report, chunk_bytes),
                     lambda data: store.bulk_load(data, **options),
-                    threads or available_cores(),
+                    # one more than cores: a loader waiting for the next chunk leaves one idle
+                    threads or available_cores() + 1,
                 )
             else:
                 reader = _CountingReader(raw, plain, report)

@@ -183,6 +183,7 @@ def load(
             for source in sources:
                 progress(f"loading {source.path}")
                 load_file(store, source, bytes_progress)
+            progress("counting triples per graph")
             store.flush()
             counts = graph_counts(store)
             before: dict[str, int] = manifest.get("graphs", {})

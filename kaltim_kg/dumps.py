@@ -9,18 +9,21 @@ import hashlib
 import io
 import itertools
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pyoxigraph
 
 from kaltim_kg import jsonld
+from kaltim_kg.config import available_cores
 from kaltim_kg.namespaces import PREFIXES
 
 STEM = "kaltim-kg"
@@ -28,6 +31,14 @@ CHUNK = 1 << 20
 SORT_MEMORY = "256M"  # sort's buffer; beyond it, sorted runs spill to a temporary folder
 GZIP_LEVEL = 6  # fixed: the level is part of what makes the bytes reproducible
 LINE_FORMATS = frozenset({pyoxigraph.RdfFormat.N_TRIPLES, pyoxigraph.RdfFormat.N_QUADS})
+# Below this many quads all dumps take a few seconds at most: not worth starting processes.
+PARALLEL_FROM_STATEMENTS = 200_000
+_COST_ORDER = {  # slowest first: JSON-LD takes ~5 s per million triples, in Python
+    pyoxigraph.RdfFormat.JSON_LD: 0,
+    pyoxigraph.RdfFormat.TURTLE: 1,
+    pyoxigraph.RdfFormat.N_QUADS: 2,
+    pyoxigraph.RdfFormat.N_TRIPLES: 3,
+}
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,18 @@ class DumpFormat:
     gzipped: bool
     with_graphs: bool
     title: str
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # pyoxigraph's formats do not pickle; a helper process gets this by media type.
+        values = [getattr(self, f.name) for f in dataclasses.fields(self)]
+        values[3] = self.rdf_format.media_type
+        return _restore_format, tuple(values)
+
+
+def _restore_format(*values: Any) -> DumpFormat:
+    name, filename, media_type, rdf_media_type, *rest = values
+    rdf_format = pyoxigraph.RdfFormat.from_media_type(rdf_media_type)
+    return DumpFormat(name, filename, media_type, rdf_format, *rest)
 
 
 DUMP_FORMATS: tuple[DumpFormat, ...] = (
@@ -204,7 +227,11 @@ def _check(status: int, program: str) -> None:
 
 
 def _write_from(lines: _SortedLines, fmt: DumpFormat, out: IO[bytes]) -> None:
-    source = lines.path(fmt.with_graphs)
+    _write_sorted(lines.path(fmt.with_graphs), fmt, out)
+
+
+def _write_sorted(source: Path, fmt: DumpFormat, out: IO[bytes]) -> None:
+    """One dump from the sorted quads or triples in `source`."""
     if fmt.rdf_format in LINE_FORMATS:
         with source.open("rb") as data:
             _copy(data, out, fmt.gzipped)
@@ -217,6 +244,13 @@ def _write_from(lines: _SortedLines, fmt: DumpFormat, out: IO[bytes]) -> None:
             jsonld.write_document(_nodes(triples), sink)
         else:
             pyoxigraph.serialize(triples, sink, format=fmt.rdf_format, prefixes=PREFIXES)
+
+
+def _write_file(source: Path, fmt: DumpFormat, path: Path) -> dict[str, object]:
+    """Write one dump file and describe it; a helper process runs this for big stores."""
+    with path.open("wb") as handle:
+        _write_sorted(source, fmt, handle)
+    return _describe(fmt, path)
 
 
 def _nodes(triples: Iterator[pyoxigraph.Triple]) -> Iterator[dict[str, object]]:
@@ -265,27 +299,51 @@ def write_dumps(
     directory: Path,
     formats: Iterable[DumpFormat] = DUMP_FORMATS,
     progress: Callable[[str], None] | None = None,
+    processes: int | None = None,
 ) -> dict[str, dict[str, object]]:
-    """Write every dump plus SHA256SUMS into `directory`; return name → size and checksum."""
+    """Write every dump plus SHA256SUMS into `directory`; return name → size and checksum.
+
+    Once the sorted lines exist the formats are independent, and Turtle and JSON-LD are
+    written by Python-bound loops that threads could not overlap; so with more than one
+    core, stores past PARALLEL_FROM_STATEMENTS get `processes` helper processes (default:
+    the cores) writing one format each. Smaller stores are done before those would start.
+    """
     directory.mkdir(parents=True, exist_ok=True)
-    listing: dict[str, dict[str, object]] = {}
+    formats = list(formats)
     # Scratch space beside the dumps (same disk, cleaned up): the sort runs are made once.
     with tempfile.TemporaryDirectory(prefix=".sort-", dir=directory) as scratch:
         lines = _SortedLines(store, Path(scratch))
         if progress:
             progress("sorting quads and triples for the dumps")
-        lines.path(with_graphs=True)
+        statements = {graphs: lines.count(graphs) for graphs in (True, False)}
+        jobs = [(lines.path(f.with_graphs), f, directory / f.filename) for f in formats]
+        if processes is None:
+            big = statements[True] >= PARALLEL_FROM_STATEMENTS
+            processes = min(available_cores(), len(jobs)) if big else 1
+        if progress:
+            names = ", ".join(f.filename for f in formats)
+            progress(f"writing dumps {names} ({processes} process{'es' if processes > 1 else ''})")
+        listing = _write_files(jobs, processes)
         for fmt in formats:
-            if progress:
-                progress(f"writing dump {fmt.filename}")
-            path = directory / fmt.filename
-            with path.open("wb") as handle:
-                _write_from(lines, fmt, handle)
-            listing[fmt.filename] = _describe(fmt, path)
             if fmt.rdf_format in LINE_FORMATS:
                 # Distinct statements, free from the sorted lines: VoID's void:triples.
-                listing[fmt.filename]["statements"] = lines.count(fmt.with_graphs)
+                listing[fmt.filename]["statements"] = statements[fmt.with_graphs]
     return _write_checksums(directory, listing)
+
+
+def _write_files(
+    jobs: list[tuple[Path, DumpFormat, Path]], processes: int
+) -> dict[str, dict[str, object]]:
+    if processes <= 1:
+        return {path.name: _write_file(source, fmt, path) for source, fmt, path in jobs}
+    # A fresh interpreter per helper ("spawn"): the caller may hold RocksDB handles and
+    # threads, which a fork would copy.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(processes, mp_context=context) as pool:
+        # Slowest first (JSON-LD, then Turtle), so the short ones fill in around them.
+        ordered = sorted(jobs, key=lambda job: _COST_ORDER.get(job[1].rdf_format, 0))
+        futures = {job[2].name: pool.submit(_write_file, *job) for job in ordered}
+        return {name: futures[name].result() for name in sorted(futures)}
 
 
 def _describe(fmt: DumpFormat, path: Path) -> dict[str, object]:

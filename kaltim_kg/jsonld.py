@@ -7,6 +7,7 @@ of IRIs into `prefix:local` compact IRIs: deterministic, streaming-friendly and 
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 from collections.abc import Iterable
@@ -29,6 +30,7 @@ def _prefixes_longest_first() -> list[tuple[str, str]]:
 _ORDERED = _prefixes_longest_first()
 
 
+@functools.lru_cache(maxsize=1 << 16)  # predicates, classes and shared objects recur
 def compact_iri(iri: str) -> str:
     """`https://w3id.org/kaltim-kg/ontology#evidence` → `kkg:evidence` (else unchanged)."""
     for namespace, name in _ORDERED:

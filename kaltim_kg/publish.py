@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,8 +77,13 @@ def _finish(
     progress("compacting the database")
     store.optimize()
     counts = counts if counts is not None else graph_counts(store)
-    dumps = write_dumps(store, staging.dumps_dir, progress=progress)
-    progress("computing VoID statistics")
+    # The statistics are queries (the engine releases the GIL) and the dumps mostly other
+    # processes, so the two overlap; at 1M triples that hides the statistics' ~3 s.
+    with ThreadPoolExecutor(1) as beside:
+        statistics = beside.submit(compute_statistics, store)
+        dumps = write_dumps(store, staging.dumps_dir, progress=progress)
+        progress("computing VoID statistics")
+        computed = statistics.result()
     staging.write_manifest(
         {
             "software": f"kaltim-kg {__version__}",
@@ -87,7 +93,7 @@ def _finish(
             "loaded_graphs": {g: info for g, info in (loaded_graphs or {}).items() if g in counts},
             "quads": sum(counts.values()),
             "dumps": dumps,
-            "statistics": compute_statistics(store),
+            "statistics": computed,
         }
     )
 

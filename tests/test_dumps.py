@@ -81,3 +81,17 @@ def test_portable_paths_give_the_same_bytes(monkeypatch) -> None:
     nt = serialise(store, DUMPS_BY_NAME["nt"])
     assert nt == expected["nt"]
     assert len(serialise(store, DUMPS_BY_NAME["nq"]).splitlines()) == 4
+
+
+def test_helper_processes_write_the_same_files(tmp_path: Path) -> None:
+    """Big stores get one helper process per format; the files are the same bytes."""
+    result = build(load_settings(env={}, store_dir=tmp_path / "store"))
+    store = result.generation.open()
+    one = write_dumps(store, tmp_path / "one", processes=1)
+    several = write_dumps(store, tmp_path / "several", processes=3)
+    assert several == one
+    for name in one:
+        assert (tmp_path / "several" / name).read_bytes() == (tmp_path / "one" / name).read_bytes()
+    assert (tmp_path / "several" / "SHA256SUMS").read_bytes() == (
+        tmp_path / "one" / "SHA256SUMS"
+    ).read_bytes()

@@ -82,7 +82,7 @@ def _finish(
     with ThreadPoolExecutor(1) as beside:
         statistics = beside.submit(compute_statistics, store)
         dumps = write_dumps(store, staging.dumps_dir, progress=progress)
-        progress("computing VoID statistics")
+        progress("waiting for the VoID statistics")
         computed = statistics.result()
     staging.write_manifest(
         {

@@ -189,8 +189,8 @@ def load(
             for source in sources:
                 progress(f"loading {source.path}")
                 load_file(store, source, bytes_progress)
+            store.flush()  # waits for RocksDB to finish with the loaded files: part of loading
             progress("counting triples per graph")
-            store.flush()
             counts = graph_counts(store)
             before: dict[str, int] = manifest.get("graphs", {})
             for built_graph in owned:

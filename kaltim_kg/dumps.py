@@ -55,15 +55,14 @@ class DumpFormat:
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # pyoxigraph's formats do not pickle; a helper process gets this by media type.
-        values = [getattr(self, f.name) for f in dataclasses.fields(self)]
-        values[3] = self.rdf_format.media_type
-        return _restore_format, tuple(values)
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        fields["rdf_format"] = self.rdf_format.media_type
+        return _restore_format, (fields,)
 
 
-def _restore_format(*values: Any) -> DumpFormat:
-    name, filename, media_type, rdf_media_type, *rest = values
-    rdf_format = pyoxigraph.RdfFormat.from_media_type(rdf_media_type)
-    return DumpFormat(name, filename, media_type, rdf_format, *rest)
+def _restore_format(fields: dict[str, Any]) -> DumpFormat:
+    rdf_format = pyoxigraph.RdfFormat.from_media_type(fields["rdf_format"])
+    return DumpFormat(**{**fields, "rdf_format": rdf_format})
 
 
 DUMP_FORMATS: tuple[DumpFormat, ...] = (

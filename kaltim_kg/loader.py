@@ -263,7 +263,10 @@ def load_file(
     threads: int | None = None,
     chunk_bytes: int = CHUNK_BYTES,
 ) -> None:
-    """Bulk-load one file into `store`; a syntax error raises LoadError with file:line."""
+    """Bulk-load one file into `store`; a syntax error raises LoadError with file:line.
+
+    Line-based formats go in `chunk_bytes` chunks on `threads` threads (default: cores + 1).
+    """
     to_graph = pyoxigraph.NamedNode(source.graph)
     report = progress or (lambda _: None)
     try:

@@ -42,6 +42,7 @@ LINE_FORMATS = frozenset({pyoxigraph.RdfFormat.N_TRIPLES, pyoxigraph.RdfFormat.N
 # Big enough that each bulk load writes few RocksDB files (1M triples: 8-32 MB all load at
 # ~280k/s; 64 MB leaves one loader idle at the end), small enough to keep memory flat.
 CHUNK_BYTES = 16 << 20
+THREAD_NAME = "kaltim-kg-load"
 
 BytesProgress = Callable[[int], None]
 
@@ -191,7 +192,7 @@ def _load_in_parallel_until_blank_nodes(
                 failures.append((chunk.first_line, exc))
                 failed.set()
 
-    workers = [threading.Thread(target=run) for _ in range(threads)]
+    workers = [threading.Thread(target=run, name=f"{THREAD_NAME}-{n}") for n in range(threads)]
     for worker in workers:
         worker.start()
     stopped_at = None

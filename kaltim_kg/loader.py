@@ -8,7 +8,8 @@ the published store exactly as it was.
 N-Triples and N-Quads hold one statement per line, so they are cut into line-aligned chunks
 that several Oxigraph bulk loaders write at once (as Oxigraph's own CLI loads files in
 parallel): one loader keeps one core busy, and the on-disk loader is CPU-bound. Turtle and
-TriG need their prefixes and can span lines, so they stream through one loader.
+TriG need their prefixes and can span lines, so they are parsed here and rewritten as
+N-Quads chunks for the same loaders.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ LINE_FORMATS = frozenset({pyoxigraph.RdfFormat.N_TRIPLES, pyoxigraph.RdfFormat.N
 # ~280k/s; 64 MB leaves one loader idle at the end), small enough to keep memory flat.
 CHUNK_BYTES = 16 << 20
 THREAD_NAME = "kaltim-kg-load"
+REWRITE_QUADS = 100_000  # per rewritten Turtle/TriG chunk (~19 MB of N-Quads here)
 
 BytesProgress = Callable[[int], None]
 
@@ -235,6 +237,20 @@ def _load_lines(
         raise _in_file(exc, first.first_line - 1) from None
 
 
+def _rewritten_chunks(reader: IO[bytes], rdf_format: pyoxigraph.RdfFormat) -> Iterator[_Chunk]:
+    """Turtle or TriG parsed here and written back as N-Quads chunks that stand alone.
+
+    Their prefixes and multi-line statements keep these formats from being cut as they are;
+    parsing (~1M triples/s) and writing N-Quads here is cheaper than loading, so the loads
+    still run in parallel (1M triples of Turtle: 176k/s against 108k/s for one load). The
+    parser keeps blank node labels, so `_:` in a chunk still means what it meant in the file,
+    and its syntax errors carry the file's own line numbers.
+    """
+    quads = pyoxigraph.parse(reader, format=rdf_format, base_iri=None)
+    while batch := list(itertools.islice(quads, REWRITE_QUADS)):
+        yield _Chunk(pyoxigraph.serialize(batch, format=pyoxigraph.RdfFormat.N_QUADS), 1, 0)
+
+
 class _CountingReader(io.RawIOBase):
     """A binary reader that reports how many compressed-or-plain file bytes were consumed."""
 
@@ -266,25 +282,32 @@ def load_file(
 ) -> None:
     """Bulk-load one file into `store`; a syntax error raises LoadError with file:line.
 
-    Line-based formats go in `chunk_bytes` chunks on `threads` threads (default: cores + 1).
+    Chunks of `chunk_bytes` (line formats) or REWRITE_QUADS statements (Turtle, TriG) are
+    loaded on `threads` threads (default: cores + 1).
     """
     to_graph = pyoxigraph.NamedNode(source.graph)
     report = progress or (lambda _: None)
     try:
         with source.path.open("rb") as raw:
             plain: IO[bytes] = gzip.GzipFile(fileobj=raw, mode="rb") if source.gzipped else raw
-            # No base: a relative IRI is an error rather than a local file path in the data.
-            options = {"format": source.rdf_format, "to_graph": to_graph, "base_iri": None}
             if source.rdf_format in LINE_FORMATS:
-                _load_lines(
+                chunks, chunk_format = (
                     _line_chunks(raw, plain, report, chunk_bytes),
-                    lambda data: store.bulk_load(data, **options),
-                    # one more than cores: a loader waiting for the next chunk leaves one idle
-                    threads or available_cores() + 1,
+                    source.rdf_format,
                 )
             else:
-                reader = _CountingReader(raw, plain, report)
-                store.bulk_load(io.BufferedReader(reader, 1 << 20), **options)
+                reader = io.BufferedReader(_CountingReader(raw, plain, report), 1 << 20)
+                chunks = _rewritten_chunks(reader, source.rdf_format)
+                chunk_format = pyoxigraph.RdfFormat.N_QUADS
+            _load_lines(
+                chunks,
+                # No base: a relative IRI is an error rather than a local file path in the data.
+                lambda data: store.bulk_load(
+                    data, format=chunk_format, to_graph=to_graph, base_iri=None
+                ),
+                # one more than cores: a loader waiting for the next chunk leaves one idle
+                threads or available_cores() + 1,
+            )
     except SyntaxError as exc:
         line = f":{exc.lineno}" if exc.lineno else ""
         reason = str(exc.msg if hasattr(exc, "msg") else exc)

@@ -1,4 +1,4 @@
-"""N-Triples and N-Quads load in line-aligned chunks on several threads: same quads, same errors.
+"""Files load in chunks on several threads (lines, or Turtle/TriG rewritten): same quads, errors.
 
 A tiny chunk size makes a small file take the many-chunk, many-thread path the real loader
 takes for big files.
@@ -156,3 +156,53 @@ def test_unreadable_gzip_stops_every_loader(
         load_file(pyoxigraph.Store(), _source(path), threads=2, chunk_bytes=1024)
     left = [t for t in threading.enumerate() if t.name.startswith(THREAD_NAME)]
     assert not left  # no loader thread left waiting for work
+
+
+def _turtle(count: int, blank_node_at: int | None = None) -> str:
+    lines = [f"@prefix ex: <{EX}> ."]
+    for n in range(count):
+        subject = "_:shared" if n == blank_node_at else f"ex:s{n}"
+        lines.append(f'{subject} ex:value {n} ;\n    ex:label "s{n}"@en .')
+    lines.append("ex:last ex:mentions _:shared, [ ex:value -1 ] .")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("blank_node_at", [None, 0, 150], ids=["no-shared", "first", "middle"])
+def test_turtle_is_rewritten_in_chunks_with_the_same_quads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blank_node_at: int | None
+) -> None:
+    monkeypatch.setattr("kaltim_kg.loader.REWRITE_QUADS", 50)
+    text = _turtle(300, blank_node_at)
+    path = _write(tmp_path / "many.ttl.gz", text)
+    store = pyoxigraph.Store()
+    load_file(store, _source(path), threads=3)
+    assert _quads(store) == _reference(text, pyoxigraph.RdfFormat.TURTLE)
+    # `_:shared` (on line 1, or half-way, and again at the end) and the `[ ]`: two nodes
+    terms = {term for q in store for term in (q.subject, q.object)}
+    assert len({t for t in terms if isinstance(t, pyoxigraph.BlankNode)}) == 2
+
+
+def test_trig_graphs_survive_the_rewrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("kaltim_kg.loader.REWRITE_QUADS", 7)
+    blocks = [f"@prefix ex: <{EX}> ."]
+    blocks += [f"ex:g{n % 3} {{ ex:s{n} ex:p ex:o{n} . }}" for n in range(40)]
+    blocks.append("ex:d ex:p ex:o .")  # default graph: goes to the file's graph
+    text = "\n".join(blocks) + "\n"
+    path = _write(tmp_path / "many.trig", text)
+    store = pyoxigraph.Store()
+    load_file(store, _source(path), threads=2)
+    assert _quads(store) == _reference(text, pyoxigraph.RdfFormat.TRIG)
+    assert {q.graph_name.value for q in store} == {f"{EX}g0", f"{EX}g1", f"{EX}g2", GRAPH}
+
+
+@pytest.mark.parametrize("blank_node_at", [None, 3], ids=["parallel", "one-stream"])
+def test_turtle_syntax_error_keeps_its_file_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blank_node_at: int | None
+) -> None:
+    monkeypatch.setattr("kaltim_kg.loader.REWRITE_QUADS", 20)
+    lines = _turtle(200, blank_node_at).splitlines()
+    lines[301] = "ex:broken ex:p ex:o"  # file line 302; the statement runs into the next
+    path = _write(tmp_path / "bad.ttl", "\n".join(lines) + "\n")
+    with pytest.raises(LoadError) as raised:
+        load_file(pyoxigraph.Store(), _source(path), threads=2)
+    assert re.match(rf"{re.escape(str(path))}:30[2-3]: syntax error: ", str(raised.value))

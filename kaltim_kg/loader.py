@@ -176,12 +176,21 @@ def _load_in_parallel_until_blank_nodes(
     end of the file). On a failure no further chunk is started, and the failure earliest
     in the file is raised: every chunk before it was loaded by then, so it is the first error.
     """
-    work: queue.Queue[_Chunk | None] = queue.Queue(maxsize=threads)
+    work: queue.Queue[_Chunk] = queue.Queue(maxsize=threads)
     failures: list[tuple[int, BaseException]] = []
     failed = threading.Event()
+    # Set when no chunk will come any more. Events, not sentinels in the queue: setting one
+    # cannot block, so a Ctrl-C anywhere here still lets every loader thread end.
+    finished = threading.Event()
 
     def run() -> None:
-        while (chunk := work.get()) is not None:
+        while True:
+            try:
+                chunk = work.get(timeout=0.05)
+            except queue.Empty:
+                if finished.is_set() and work.empty():
+                    return
+                continue
             if failed.is_set():
                 continue  # drain, so the producer never blocks
             try:
@@ -210,8 +219,7 @@ def _load_in_parallel_until_blank_nodes(
         failed.set()  # the file cannot be read, or the load was interrupted: load no more
         raise
     finally:
-        for _ in workers:
-            work.put(None)
+        finished.set()
         for worker in workers:
             worker.join()
     if failures:

@@ -6,6 +6,7 @@ takes for big files.
 
 from __future__ import annotations
 
+import _thread
 import gzip
 import re
 import threading
@@ -154,8 +155,7 @@ def test_unreadable_gzip_stops_every_loader(
     path.write_bytes(whole[: len(whole) // 2])  # truncated download
     with pytest.raises(LoadError, match=r"cut\.nt\.gz: cannot read"):
         load_file(pyoxigraph.Store(), _source(path), threads=2, chunk_bytes=1024)
-    left = [t for t in threading.enumerate() if t.name.startswith(THREAD_NAME)]
-    assert not left  # no loader thread left waiting for work
+    assert not _loader_threads()  # none left waiting for work
 
 
 def _turtle(count: int, blank_node_at: int | None = None) -> str:
@@ -206,3 +206,24 @@ def test_turtle_syntax_error_keeps_its_file_line(
     with pytest.raises(LoadError) as raised:
         load_file(pyoxigraph.Store(), _source(path), threads=2)
     assert re.match(rf"{re.escape(str(path))}:30[2-3]: syntax error: ", str(raised.value))
+
+
+def test_an_interrupted_load_leaves_no_loader_thread() -> None:
+    """Ctrl-C while the last chunks still load: the exception goes up, and every loader
+    thread ends on its own (they once waited forever for a stop signal the Ctrl-C cut off)."""
+    chunks = [_Chunk(b"x\n", n + 1, 1) for n in range(4)]
+
+    def load(data: bytes | IO[bytes]) -> None:
+        time.sleep(0.5)
+
+    threading.Timer(0.25, _thread.interrupt_main).start()  # all chunks queued by then
+    with pytest.raises(KeyboardInterrupt):
+        _load_lines(iter(chunks), load, threads=2)
+    deadline = time.monotonic() + 5
+    while _loader_threads() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _loader_threads()
+
+
+def _loader_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith(THREAD_NAME)]

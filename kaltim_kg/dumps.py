@@ -24,6 +24,7 @@ import pyoxigraph
 
 from kaltim_kg import jsonld
 from kaltim_kg.config import available_cores
+from kaltim_kg.lifetime import die_with_parent
 from kaltim_kg.namespaces import PREFIXES
 
 STEM = "kaltim-kg"
@@ -338,7 +339,7 @@ def _write_files(
     # A fresh interpreter per helper ("spawn"): the caller may hold RocksDB handles and
     # threads, which a fork would copy.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(processes, mp_context=context) as pool:
+    with ProcessPoolExecutor(processes, context, die_with_parent) as pool:
         # Slowest first (JSON-LD, then Turtle), so the short ones fill in around them.
         ordered = sorted(jobs, key=lambda job: _COST_ORDER.get(job[1].rdf_format, 0))
         futures = {job[2].name: pool.submit(_write_file, *job) for job in ordered}

@@ -8,11 +8,8 @@ GET query string to 65,534 bytes (414 past it); POST carries queries up to max_r
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import logging
-import os
-import signal
 import socket
 from functools import partial
 from typing import Any
@@ -23,6 +20,7 @@ from granian.constants import Interfaces
 
 from kaltim_kg.config import Settings
 from kaltim_kg.errors import AddressInUse
+from kaltim_kg.lifetime import die_with_parent
 
 
 def _worker_app(settings: Settings) -> Flask:
@@ -30,28 +28,10 @@ def _worker_app(settings: Settings) -> Flask:
     from kaltim_kg.web import create_app
     from kaltim_kg.web.guard import pool_for
 
-    _stop_with_parent()
+    die_with_parent()
     app = create_app(settings)
     pool_for(settings)
     return app
-
-
-def _stop_with_parent() -> None:
-    """Ask Linux to kill this worker when the main process dies, however it dies.
-
-    Granian's workers outlive a main process killed with SIGKILL and go on serving (gunicorn's
-    noticed the new parent and left). SIGKILL, not SIGTERM: with the main process gone
-    nobody would end a graceful stop that waits on an idle keep-alive connection. The query
-    processes notice their parent is gone and exit too.
-    """
-    pr_set_pdeathsig = 1
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux
-        return
-    if os.getppid() == 1:  # the main process died before the request took effect
-        os._exit(1)
 
 
 def _server(settings: Settings) -> Granian:

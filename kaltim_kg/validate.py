@@ -20,6 +20,7 @@ from rdflib.namespace import RDF, RDFS
 from kaltim_kg.config import resource_dir
 from kaltim_kg.errors import ShapesError
 from kaltim_kg.facts import Where
+from kaltim_kg.lifetime import die_with_parent
 from kaltim_kg.namespaces import PREFIXES, SH
 
 
@@ -167,6 +168,11 @@ _WORKER: dict[str, Any] = {}
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
+def _init_pool_worker(shapes_nt: bytes, ontology_nt: bytes | None) -> None:
+    die_with_parent()
+    _init_worker(shapes_nt, ontology_nt)
+
+
 def _init_worker(shapes_nt: bytes, ontology_nt: bytes | None) -> None:
     _WORKER["shapes"] = Graph().parse(data=shapes_nt, format="nt")
     ontology = Graph().parse(data=ontology_nt, format="nt") if ontology_nt else Graph()
@@ -251,7 +257,7 @@ def _outcomes(
             yield _check_batch(job), len(job[0])
         return
     context = multiprocessing.get_context("spawn")  # never fork a process with RocksDB threads
-    with ProcessPoolExecutor(workers, context, _init_worker, init) as pool:
+    with ProcessPoolExecutor(workers, context, _init_pool_worker, init) as pool:
         pending: deque[tuple[Future[Outcome], int]] = deque()
         for job in itertools.chain(head, jobs):
             pending.append((pool.submit(_check_batch, job), len(job[0])))

@@ -245,6 +245,22 @@ def _load_lines(
         raise _in_file(exc, first.first_line - 1) from None
 
 
+def _mentions_blank_nodes(head: bytes, rdf_format: pyoxigraph.RdfFormat) -> bool:
+    """Whether the statements in a file's first bytes (likely cut mid-statement) have one.
+
+    Parsed rather than searched: `[` and `(` make blank nodes in Turtle but are common in
+    literals and IRIs too, and a false alarm would lose the parallel load.
+    """
+    try:
+        for quad in pyoxigraph.parse(head, format=rdf_format, base_iri=None):
+            terms = (quad.subject, quad.object, quad.graph_name)
+            if any(isinstance(term, pyoxigraph.BlankNode) for term in terms):
+                return True
+    except SyntaxError:
+        pass  # where the head was cut, or an error the load itself reports with its line
+    return False
+
+
 def _rewritten_chunks(reader: IO[bytes], rdf_format: pyoxigraph.RdfFormat) -> Iterator[_Chunk]:
     """Turtle or TriG parsed here and written back as N-Quads chunks that stand alone.
 
@@ -304,7 +320,14 @@ def load_file(
                     source.rdf_format,
                 )
             else:
-                reader = io.BufferedReader(_CountingReader(raw, plain, report), 1 << 20)
+                reader = io.BufferedReader(_CountingReader(raw, plain, report), chunk_bytes)
+                if _mentions_blank_nodes(reader.peek(chunk_bytes)[:chunk_bytes], source.rdf_format):
+                    # Blank nodes from the start: rewritten chunks would all go to a single
+                    # load anyway, and slower (52k against 70k triples/s) than a plain one.
+                    store.bulk_load(
+                        reader, format=source.rdf_format, to_graph=to_graph, base_iri=None
+                    )
+                    return
                 chunks = _rewritten_chunks(reader, source.rdf_format)
                 chunk_format = pyoxigraph.RdfFormat.N_QUADS
             _load_lines(

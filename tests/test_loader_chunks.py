@@ -11,12 +11,14 @@ import gzip
 import re
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
 import pyoxigraph
 import pytest
 
+from kaltim_kg import loader
 from kaltim_kg.errors import LoadError
 from kaltim_kg.loader import (
     THREAD_NAME,
@@ -172,18 +174,35 @@ def test_turtle_is_rewritten_in_chunks_with_the_same_quads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blank_node_at: int | None
 ) -> None:
     monkeypatch.setattr("kaltim_kg.loader.REWRITE_QUADS", 50)
+    rewrites = _count_rewrites(monkeypatch)
     text = _turtle(300, blank_node_at)
     path = _write(tmp_path / "many.ttl.gz", text)
     store = pyoxigraph.Store()
-    load_file(store, _source(path), threads=3)
+    load_file(store, _source(path), threads=3, chunk_bytes=2048)
     assert _quads(store) == _reference(text, pyoxigraph.RdfFormat.TURTLE)
+    # a blank node in the first chunk_bytes: one plain load; else rewritten in chunks
+    assert len(rewrites) == (0 if blank_node_at == 0 else 1)
     # `_:shared` (on line 1, or half-way, and again at the end) and the `[ ]`: two nodes
     terms = {term for q in store for term in (q.subject, q.object)}
     assert len({t for t in terms if isinstance(t, pyoxigraph.BlankNode)}) == 2
 
 
+def _count_rewrites(monkeypatch: pytest.MonkeyPatch) -> list[pyoxigraph.RdfFormat]:
+    """One entry per file the loader rewrites in chunks (rather than loading it whole)."""
+    seen: list[pyoxigraph.RdfFormat] = []
+    original = loader._rewritten_chunks
+
+    def counting(reader: IO[bytes], rdf_format: pyoxigraph.RdfFormat) -> Iterator[_Chunk]:
+        seen.append(rdf_format)
+        return original(reader, rdf_format)
+
+    monkeypatch.setattr(loader, "_rewritten_chunks", counting)
+    return seen
+
+
 def test_trig_graphs_survive_the_rewrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("kaltim_kg.loader.REWRITE_QUADS", 7)
+    rewrites = _count_rewrites(monkeypatch)
     blocks = [f"@prefix ex: <{EX}> ."]
     blocks += [f"ex:g{n % 3} {{ ex:s{n} ex:p ex:o{n} . }}" for n in range(40)]
     blocks.append("ex:d ex:p ex:o .")  # default graph: goes to the file's graph
@@ -192,10 +211,11 @@ def test_trig_graphs_survive_the_rewrite(tmp_path: Path, monkeypatch: pytest.Mon
     store = pyoxigraph.Store()
     load_file(store, _source(path), threads=2)
     assert _quads(store) == _reference(text, pyoxigraph.RdfFormat.TRIG)
+    assert rewrites == [pyoxigraph.RdfFormat.TRIG]
     assert {q.graph_name.value for q in store} == {f"{EX}g0", f"{EX}g1", f"{EX}g2", GRAPH}
 
 
-@pytest.mark.parametrize("blank_node_at", [None, 3], ids=["parallel", "one-stream"])
+@pytest.mark.parametrize("blank_node_at", [None, 3], ids=["rewritten", "one-load"])
 def test_turtle_syntax_error_keeps_its_file_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blank_node_at: int | None
 ) -> None:
@@ -204,7 +224,7 @@ def test_turtle_syntax_error_keeps_its_file_line(
     lines[301] = "ex:broken ex:p ex:o"  # file line 302; the statement runs into the next
     path = _write(tmp_path / "bad.ttl", "\n".join(lines) + "\n")
     with pytest.raises(LoadError) as raised:
-        load_file(pyoxigraph.Store(), _source(path), threads=2)
+        load_file(pyoxigraph.Store(), _source(path), threads=2, chunk_bytes=2048)
     assert re.match(rf"{re.escape(str(path))}:30[2-3]: syntax error: ", str(raised.value))
 
 

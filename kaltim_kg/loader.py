@@ -106,7 +106,8 @@ def plan_sources(
 
 @dataclass(frozen=True)
 class _Chunk:
-    """Whole lines of a line-based file, and the file line number of the first one."""
+    """Whole statements: lines of a line-based file (with the file line of the first), or a
+    Turtle/TriG batch rewritten as N-Quads (line numbers do not apply: its parse has them)."""
 
     data: bytes
     first_line: int

@@ -15,6 +15,11 @@ def die_with_parent() -> None:
     after a SIGKILL of the main process) and the pool workers of `load` and `build` (they
     kept validating or writing dumps for a command that was gone). SIGKILL, not SIGTERM:
     with the parent gone nobody would end a graceful stop. A no-op where prctl is missing.
+
+    Linux sends the signal when the *thread* that started the process ends, so this is
+    for processes started from a thread that lives as long as its process (the main
+    thread here). Query processes are started from request threads, which Granian may
+    retire, so they watch their parent instead (`query_worker._exit_when_orphaned`).
     """
     pr_set_pdeathsig = 1
     try:

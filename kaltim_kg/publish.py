@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -79,11 +80,18 @@ def _finish(
     counts = counts if counts is not None else graph_counts(store)
     # The statistics are queries (the engine releases the GIL) and the dumps mostly other
     # processes, so the two overlap; at 1M triples that hides the statistics' ~3 s.
+    # On any failure or Ctrl-C the statistics stop at their next query, so leaving the `with`
+    # (which waits for the thread) takes one query at most, not all of them.
+    given_up = threading.Event()
     with ThreadPoolExecutor(1) as beside:
-        statistics = beside.submit(compute_statistics, store)
-        dumps = write_dumps(store, staging.dumps_dir, progress=progress)
-        progress("waiting for the VoID statistics")
-        computed = statistics.result()
+        statistics = beside.submit(compute_statistics, store, given_up.is_set)
+        try:
+            dumps = write_dumps(store, staging.dumps_dir, progress=progress)
+            progress("waiting for the VoID statistics")
+            computed = statistics.result()
+        except BaseException:
+            given_up.set()
+            raise
     staging.write_manifest(
         {
             "software": f"kaltim-kg {__version__}",

@@ -9,6 +9,7 @@ are not entities); a class is any object of `rdf:type`.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import pyoxigraph
@@ -75,13 +76,35 @@ SELECT ?commodity ?country (COUNT(?flow) AS ?flows) (SAMPLE(?flow) AS ?example) 
 COUNTS = ("triples", "entities", "classes", "properties", "distinctSubjects", "distinctObjects")
 
 
+class StatisticsCancelled(Exception):
+    """The caller gave up waiting (Ctrl-C during a build or load): no further query starts."""
+
+
+class _Queries:
+    """Runs the statistics queries one after another, checking before each whether to stop.
+
+    The engine cannot stop a query, but at 10M triples the statistics are a dozen queries of
+    a few seconds each: checking between them lets Ctrl-C end a load within one query.
+    """
+
+    def __init__(self, store: pyoxigraph.Store, cancelled: Callable[[], bool]) -> None:
+        self.store = store
+        self.cancelled = cancelled
+
+    def __call__(
+        self, query: str, union: bool = False, substitutions: dict[Any, Any] | None = None
+    ) -> list[Any]:
+        if self.cancelled():
+            raise StatisticsCancelled
+        results = self.store.query(
+            query, use_default_graph_as_union=union, substitutions=substitutions
+        )
+        return list(results)
+
+
 def _int(row: pyoxigraph.QuerySolution, name: str) -> int:
     term = row[name]
     return int(term.value) if term is not None else 0
-
-
-def _union(store: pyoxigraph.Store, query: str) -> list[Any]:
-    return list(store.query(query, use_default_graph_as_union=True))
 
 
 def namespace_of(iri: str) -> str:
@@ -90,12 +113,10 @@ def namespace_of(iri: str) -> str:
     return iri[: cut + 1]
 
 
-def union_property_counts(
-    store: pyoxigraph.Store, graphs: dict[str, dict[str, int]]
-) -> dict[str, int]:
+def _union_property_counts(query: _Queries, graphs: dict[str, dict[str, int]]) -> dict[str, int]:
     """Triples per property in the union graph, each distinct triple once."""
     counts: Counter[str] = Counter()
-    for row in store.query(_PER_GRAPH_PROPERTY):
+    for row in query(_PER_GRAPH_PROPERTY):
         counts[row["p"].value] += _int(row, "triples")
     if len(graphs) > 1:
         largest = max(graphs, key=lambda g: graphs[g]["triples"])
@@ -103,12 +124,12 @@ def union_property_counts(
             if graph == largest:
                 continue
             bindings = {Variable("g"): NamedNode(graph), Variable("largest"): NamedNode(largest)}
-            for row in store.query(_REPEATS, substitutions=bindings):
+            for row in query(_REPEATS, substitutions=bindings):
                 counts[row["p"].value] -= _int(row, "repeats")
     return {p: n for p, n in counts.items() if n > 0}
 
 
-def flow_pairs(store: pyoxigraph.Store) -> list[list[str | None]]:
+def _flow_pairs(query: _Queries) -> list[list[str | None]]:
     """The busiest commodity → country pairs: [the flow if it is the only one, commodity, country]."""
     return [
         [
@@ -116,24 +137,36 @@ def flow_pairs(store: pyoxigraph.Store) -> list[list[str | None]]:
             r["commodity"].value,
             r["country"].value,
         ]
-        for r in _union(store, _FLOW_PAIRS)
+        for r in query(_FLOW_PAIRS, union=True)
     ]
 
 
-def compute_statistics(store: pyoxigraph.Store) -> dict[str, Any]:
-    """All VoID numbers for the manifest (plain JSON types)."""
+def _never() -> bool:
+    return False
+
+
+def compute_statistics(
+    store: pyoxigraph.Store, cancelled: Callable[[], bool] = _never
+) -> dict[str, Any]:
+    """All VoID numbers for the manifest (plain JSON types).
+
+    Raises StatisticsCancelled, between two queries, once `cancelled()` is true.
+    """
+    query = _Queries(store, cancelled)
     graphs: dict[str, dict[str, int]] = {}
-    for row in store.query(_PER_GRAPH):
+    for row in query(_PER_GRAPH):
         graphs[row["g"].value] = {
             name: _int(row, name)
             for name in ("triples", "distinctSubjects", "properties", "distinctObjects")
         } | {"classes": 0, "entities": 0}
-    for row in store.query(_TYPES_PER_GRAPH):
+    for row in query(_TYPES_PER_GRAPH):
         graphs[row["g"].value].update(classes=_int(row, "classes"), entities=_int(row, "entities"))
-    (whole,) = _union(store, _UNION)
-    (types,) = _union(store, _UNION_TYPES)
-    classes = {row["c"].value: _int(row, "entities") for row in _union(store, _CLASS_PARTITIONS)}
-    properties = union_property_counts(store, graphs)
+    (whole,) = query(_UNION, union=True)
+    (types,) = query(_UNION_TYPES, union=True)
+    classes = {
+        row["c"].value: _int(row, "entities") for row in query(_CLASS_PARTITIONS, union=True)
+    }
+    properties = _union_property_counts(query, graphs)
     dataset = {
         "triples": sum(properties.values()),
         "distinctSubjects": _int(whole, "distinctSubjects"),
@@ -142,7 +175,7 @@ def compute_statistics(store: pyoxigraph.Store) -> dict[str, Any]:
         "classes": _int(types, "classes"),
         "entities": _int(types, "entities"),
     }
-    found = {row["namespace"].value: _int(row, "links") for row in _union(store, _LINKS)}
+    found = {row["namespace"].value: _int(row, "links") for row in query(_LINKS, union=True)}
     links = {name: found.get(namespace, 0) for name, namespace in LINK_TARGETS.items()}
     vocabularies = sorted({namespace_of(iri) for iri in [*classes, *properties]})
     return {
@@ -152,5 +185,5 @@ def compute_statistics(store: pyoxigraph.Store) -> dict[str, Any]:
         "property_partitions": dict(sorted(properties.items())),
         "linksets": links,
         "vocabularies": vocabularies,
-        "flow_pairs": flow_pairs(store),
+        "flow_pairs": _flow_pairs(query),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import time
 from pathlib import Path
 
 import pyoxigraph
@@ -13,6 +14,7 @@ from kaltim_kg.dumps import CHECKSUMS, DUMP_FORMATS
 from kaltim_kg.errors import FactsErrors, StoreError, ValidationFailed
 from kaltim_kg.namespaces import KKG, graph_iri
 from kaltim_kg.publish import build
+from kaltim_kg.statistics import StatisticsCancelled
 from kaltim_kg.store import StoreDir
 from tests.factfiles import copy_data, replace_once
 
@@ -121,6 +123,32 @@ def test_a_failure_while_writing_discards_the_staged_generation(fresh_store, mon
         for p in StoreDir(fresh_store.store_dir).generations_dir.iterdir()
         if p.name.startswith(".")
     ] == []
+
+
+def test_ctrl_c_while_writing_stops_the_statistics_too(fresh_store, monkeypatch):
+    """Leaving the build waits for the statistics thread: it must stop, not run to the end."""
+    seen: list[str] = []
+
+    def statistics(store, cancelled):
+        deadline = time.monotonic() + 30  # at 10M the real ones run ~40 s
+        while time.monotonic() < deadline:
+            if cancelled():
+                seen.append("cancelled")
+                raise StatisticsCancelled
+            time.sleep(0.01)
+        seen.append("ran to the end")
+        return {}
+
+    def interrupted(*args, **kwargs):
+        time.sleep(0.1)  # the statistics are under way
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("kaltim_kg.publish.compute_statistics", statistics)
+    monkeypatch.setattr("kaltim_kg.publish.write_dumps", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(fresh_store)
+    assert seen == ["cancelled"]
+    assert StoreDir(fresh_store.store_dir).current() is None
 
 
 def test_concurrent_builds_are_refused(fresh_store):

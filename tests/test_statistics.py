@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pyoxigraph
+import pytest
 
-from kaltim_kg.statistics import compute_statistics, namespace_of
+from kaltim_kg.statistics import StatisticsCancelled, compute_statistics, namespace_of
 
 NQUADS = b"""
 <http://ex/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://ex/C> <http://ex/g1> .
@@ -71,3 +72,20 @@ def test_home_page_flow_pairs_are_precomputed_per_generation(built):
         flow and flow.endswith(f"-{country.rsplit('/', 1)[1]}") for flow, _, country in pairs
     )
     assert {c.rsplit("/", 1)[1] for _, c, _ in pairs} >= {"shrimp", "pepper", "processed-wood"}
+
+
+@pytest.mark.parametrize("after", [0, 1, 3])
+def test_no_query_starts_once_cancelled(after):
+    """The builder's Ctrl-C waits for the statistics thread: it stops at the next query."""
+    store = pyoxigraph.Store()
+    store.load(NQUADS, format=pyoxigraph.RdfFormat.N_QUADS)
+    asked = 0
+
+    def cancelled() -> bool:
+        nonlocal asked
+        asked += 1
+        return asked > after
+
+    with pytest.raises(StatisticsCancelled):
+        compute_statistics(store, cancelled)
+    assert asked == after + 1  # asked before every query; the first "yes" ended it

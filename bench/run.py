@@ -148,8 +148,10 @@ class Server:
         self.process = None
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and its descendants (Linux /proc), in MB."""
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _process_tree(pid: int) -> list[int]:
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -158,17 +160,81 @@ def tree_rss_mb(pid: int) -> float:
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(ppid, []).append(int(entry.name))
-    total, todo = 0, [pid]
+    tree, todo = [], [pid]
     while todo:
         current = todo.pop()
+        tree.append(current)
         todo.extend(children.get(current, []))
+    return tree
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and its descendants (Linux /proc), in MB."""
+    total = 0
+    for member in _process_tree(pid):
         try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+            for line in Path(f"/proc/{member}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
         except OSError:
             continue
     return total / 1024
+
+
+def tree_cpu_seconds(pid: int) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by a server's processes: query processes
+    (ours: `kaltim_kg.query_worker`) apart from the rest (HTTP, protocol, the hop)."""
+    used = {"server": 0.0, "query processes": 0.0}
+    for member in _process_tree(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+            command = Path(f"/proc/{member}/cmdline").read_bytes()
+        except OSError:
+            continue  # gone meanwhile
+        kind = "query processes" if b"kaltim_kg.query_worker" in command else "server"
+        used[kind] += (int(fields[11]) + int(fields[12])) / _TICKS
+    return used
+
+
+def machine_idle_ticks() -> tuple[int, int]:
+    """(all, idle + iowait) jiffies of the whole machine so far, from /proc/stat."""
+    with open("/proc/stat") as stat:
+        values = [int(v) for v in stat.readline().split()[1:]]
+    return sum(values), values[3] + values[4]
+
+
+@dataclass
+class CpuMeter:
+    """Where the CPU went during one window: ms per answered request for the server under
+    test (split as above) and for this load generator, and the share of the machine idle."""
+
+    pid: int
+    server: dict[str, float] = field(default_factory=dict)
+    client: float = 0.0
+    machine: tuple[int, int] = (0, 0)
+    idle_share: float = 0.0
+
+    def __enter__(self) -> CpuMeter:
+        self.server = tree_cpu_seconds(self.pid)
+        times = os.times()
+        self.client = times.user + times.system
+        self.machine = machine_idle_ticks()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        server = tree_cpu_seconds(self.pid)
+        times = os.times()
+        machine = machine_idle_ticks()
+        self.server = {k: server[k] - self.server[k] for k in server}
+        self.client = times.user + times.system - self.client
+        total, idle = (machine[0] - self.machine[0], machine[1] - self.machine[1])
+        self.idle_share = idle / total if total else 0.0
+
+    def per_request_ms(self, requests: int) -> dict[str, float]:
+        if not requests:
+            return {}
+        spent = {**self.server, "load generator": self.client}
+        return {k: v * 1000 / requests for k, v in spent.items()}
 
 
 def has_serve_command() -> bool:
@@ -215,6 +281,8 @@ class Window:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     elapsed: float = 0.0
+    cpu_ms: dict[str, float] = field(default_factory=dict)  # per request, see CpuMeter
+    idle_share: float = float("nan")
 
     @property
     def rate(self) -> float:
@@ -309,9 +377,13 @@ def measure(server: Server, mix: dict[str, tuple[str, str]], args: argparse.Name
             window = run_window(server.port, [pair], clients, args.seconds, args.timeout)
             out["queries"].setdefault(name, {})[clients] = window
             server.sample_rss()
-        window = run_window(
-            server.port, list(mix.values()), clients, args.seconds * 2, args.timeout
-        )
+        assert server.process is not None
+        with CpuMeter(server.process.pid) as meter:
+            window = run_window(
+                server.port, list(mix.values()), clients, args.seconds * 2, args.timeout
+            )
+        window.cpu_ms = meter.per_request_ms(len(window.latencies))
+        window.idle_share = meter.idle_share
         out["mix"][clients] = window
         server.sample_rss()
         print(
@@ -407,6 +479,23 @@ def report(results: dict[str, dict], clients: list[int], names: list[str]) -> st
     lines.append("| point lookup during runaway | " + " | ".join(during) + " |")
     rss = [f"{results[e]['rss']:.0f}" for e in engines]
     lines.append("| peak server RSS (MB) | " + " | ".join(rss) + " |")
+    lines.append(
+        "\n### CPU per request in the mix (cold)\n\nms of CPU per answered request, by "
+        "process; idle: the share of the machine's cores unused during the window.\n"
+    )
+    lines.append("| server | clients | req/s | server | query processes | load generator | idle |")
+    lines.append("|---|---|---|---|---|---|---|")
+    for engine in engines:
+        for level in clients:
+            window = results[engine]["mix"].get(level)
+            if window is None or not window.cpu_ms:
+                continue
+            cpu = window.cpu_ms
+            query = f"{cpu['query processes']:.2f}" if cpu["query processes"] else "-"
+            lines.append(
+                f"| {engine} | {level} | {window.rate:.1f} | {cpu['server']:.2f} | {query} | "
+                f"{cpu['load generator']:.2f} | {window.idle_share:.0%} |"
+            )
     return "\n".join(lines)
 
 

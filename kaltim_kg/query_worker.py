@@ -22,6 +22,7 @@ import pyoxigraph
 
 from kaltim_kg.errors import KaltimKGError
 from kaltim_kg.formats import BY_NAME
+from kaltim_kg.handoff import QUERY_PROCESS_POLL_SECONDS, poll_readable
 from kaltim_kg.namespaces import PREFIXES
 from kaltim_kg.store import Generation, StoreDir
 
@@ -299,6 +300,7 @@ def _answer_jobs(conn: Connection, store_root: str, memory_quads: int) -> None:
         except KaltimKGError as exc:
             reply = Reply(error="store", message=str(exc))
         conn.send(reply)
+        poll_readable(conn.fileno(), QUERY_PROCESS_POLL_SECONDS)  # see kaltim_kg.handoff
 
 
 if __name__ == "__main__":

@@ -107,6 +107,7 @@ class StoreDir:
 
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root)
+        self._current_link = os.fspath(self.current_link)  # checked before every query
 
     @property
     def generations_dir(self) -> Path:
@@ -137,7 +138,7 @@ class StoreDir:
     def generation_id(self) -> str | None:
         """Cheap check of which generation is current (a readlink, no I/O on the database)."""
         try:
-            return Path(os.readlink(self.current_link)).name
+            return os.path.basename(os.readlink(self._current_link))
         except OSError:
             return None
 

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from kaltim_kg.config import Settings, available_cores
 from kaltim_kg.errors import QuerySyntaxError, QueryTimeout, QueryUnavailable
+from kaltim_kg.handoff import SERVER_POLL_SECONDS, poll_readable
 from kaltim_kg.query_worker import Job, Reply
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
@@ -183,6 +184,7 @@ class QueryPool:
         self._admission = _Admission(running_limit or self.size, patience)
         self._idle = _IdleWorkers()
         self._lock = threading.Lock()
+        self._in_flight = 0  # this process's queries waiting or running
         self._all: list[_Worker] = []
         for i in range(self.size):
             self._add_worker(memory_quads if i < memory_copies else 0)
@@ -204,24 +206,36 @@ class QueryPool:
     def run(self, job: Job, timeout: float) -> Answer:
         """Run `job` within `timeout` seconds (waiting for a free worker included)."""
         started = time.monotonic()
-        ticket = self._admission.enter(started + timeout)
+        with self._lock:
+            self._in_flight += 1
         try:
+            ticket = self._admission.enter(started + timeout)
             try:
-                worker = self._idle.get(timeout=max(timeout - (time.monotonic() - started), 0))
-            except queue.Empty:
-                raise QueryUnavailable(
-                    f"all {self.size} query workers are busy for {timeout:g} s; try again later"
-                ) from None
-            return self._run_on(worker, job, started, timeout)
+                try:
+                    remaining = max(timeout - (time.monotonic() - started), 0)
+                    worker = self._idle.get(timeout=remaining)
+                except queue.Empty:
+                    raise QueryUnavailable(
+                        f"all {self.size} query workers are busy for {timeout:g} s; try again later"
+                    ) from None
+                return self._run_on(worker, job, started, timeout)
+            finally:
+                self._admission.leave(ticket)
         finally:
-            self._admission.leave(ticket)
+            with self._lock:
+                self._in_flight -= 1
 
     def _run_on(self, worker: _Worker, job: Job, started: float, timeout: float) -> Answer:
-        remaining = timeout - (time.monotonic() - started)
         try:
             worker.conn.send(job)
-            # select() directly: Connection.poll() builds a selector per call (~0.1 ms).
-            readable, _, _ = select.select([worker.conn], [], [], max(remaining, 0.0))
+            # Alone in this process, poll for a quick answer before sleeping (see handoff).
+            readable = self._in_flight == 1 and poll_readable(
+                worker.conn.fileno(), SERVER_POLL_SECONDS
+            )
+            if not readable:
+                remaining = timeout - (time.monotonic() - started)
+                # select() directly: Connection.poll() builds a selector per call (~0.1 ms).
+                readable = bool(select.select([worker.conn], [], [], max(remaining, 0.0))[0])
             if not readable:
                 self._retire(worker)
                 raise QueryTimeout(f"query stopped after the {timeout:g} s timeout")

@@ -5,8 +5,10 @@
 Runs the `bench/run.py` mix against (a) the store's current generation on disk, opened
 read-only the way our query workers open it, and run the way they run it (`run_job`:
 union default graph, native serialisation, row cap), and (b) the same quads in an
-in-memory pyoxigraph store, as the raw baseline holds them. Prints ms per query (median)
-for each, so `bench/run.py`'s HTTP figures can be split into engine time and the rest.
+in-memory pyoxigraph store, as the raw baseline holds them; and (a) again through one of
+our query processes (`QueryPool.run`), whose difference to (a) is what isolating queries
+costs each one. Prints ms per query (median) for each, so `bench/run.py`'s HTTP figures
+can be split into engine time, the hop and the rest.
 Pyoxigraph has no EXPLAIN; this is the closest look at the engine it allows.
 """
 
@@ -29,6 +31,7 @@ from run import JSON, PREFIXES, queries  # noqa: E402
 
 from kaltim_kg.query_worker import Job, run_job  # noqa: E402
 from kaltim_kg.store import StoreDir  # noqa: E402
+from kaltim_kg.web.guard import QueryPool  # noqa: E402
 
 FIRST_FLOW = (
     "SELECT ?f WHERE { ?f a <https://w3id.org/kaltim-kg/ontology#ExportFlow> } ORDER BY ?f LIMIT 1"
@@ -65,15 +68,28 @@ def main() -> None:
     in_memory = pyoxigraph.Store()
     in_memory.bulk_extend(on_disk.quads_for_pattern(None, None, None, None))
     flow = next(iter(on_disk.query(FIRST_FLOW, use_default_graph_as_union=True)))[0].value
-    print("| query | on disk, as our worker runs it (ms) | in memory, as raw baseline (ms) |")
-    print("|---|---|---|")
-    for name, (query, accept) in queries(flow, args.base).items():
-        text = PREFIXES + query
-        fmt = "json" if accept == JSON else "ntriples"
-        job = Job(text, fmt, 100_000)
-        ours = time_calls(partial(run_job, on_disk, job), args.seconds)
-        raw = time_calls(partial(raw_query, in_memory, text, fmt), args.seconds)
-        print(f"| {name} | {ours * 1000:.2f} | {raw * 1000:.2f} |")
+    # One query process reading the same database: the difference to `run_job` in this
+    # process is what isolation costs a query (the hop there and back).
+    pool = QueryPool(args.store.resolve(), size=1, memory_quads=0)
+    try:
+        print(
+            "| query | on disk, as our worker runs it (ms) | the same through a query process "
+            "(ms) | hop (ms) | in memory, as raw baseline (ms) |"
+        )
+        print("|---|---|---|---|---|")
+        for name, (query, accept) in queries(flow, args.base).items():
+            text = PREFIXES + query
+            fmt = "json" if accept == JSON else "ntriples"
+            job = Job(text, fmt, 100_000)
+            ours = time_calls(partial(run_job, on_disk, job), args.seconds)
+            isolated = time_calls(partial(pool.run, job, 60.0), args.seconds)
+            raw = time_calls(partial(raw_query, in_memory, text, fmt), args.seconds)
+            print(
+                f"| {name} | {ours * 1000:.2f} | {isolated * 1000:.2f} | "
+                f"{(isolated - ours) * 1000:.2f} | {raw * 1000:.2f} |"
+            )
+    finally:
+        pool.close()
 
 
 if __name__ == "__main__":

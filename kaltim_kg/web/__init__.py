@@ -17,6 +17,7 @@ from kaltim_kg.web import (
     sparql,
     system,
 )
+from kaltim_kg.web.response import WholeBodyResponse
 
 BLUEPRINTS = (sparql, system, resources, documentation, downloads, catalog, home)
 
@@ -26,6 +27,7 @@ def create_app(
 ) -> Flask:
     """Create the app serving the store named by `settings` (build first: see ensure_built)."""
     app = Flask(__name__)
+    app.response_class = WholeBodyResponse
     app.config["KALTIM_KG_SETTINGS"] = settings or load_settings()
     app.config.update(test_config or {})
     current.init_app(app)

@@ -220,3 +220,24 @@ def test_hoisting_moves_only_the_property_shapes_of_targeted_node_shapes():
         )
     assert set(hoisted.objects(amount, SH.property)) == set(shapes.objects(amount, SH.property))
     assert set(shapes) == before  # the shapes given were not changed
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "sh:closed true ; sh:ignoredProperties ( rdf:type )",  # reads its sh:property paths
+        "sh:deactivated true",
+        "a rdfs:Class",  # an implicit class target
+    ],
+)
+def test_shapes_that_need_their_property_shapes_keep_them(extra):
+    shapes = Graph().parse(
+        data="@prefix sh: <http://www.w3.org/ns/shacl#> . "
+        "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> . "
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . "
+        f"<urn:S> a sh:NodeShape ; sh:targetClass <urn:C> ; {extra} ; "
+        "sh:property [ sh:path <urn:p> ; sh:minCount 1 ] .",
+        format="turtle",
+    )
+    hoisted = hoist_property_shapes(shapes)
+    assert set(hoisted) == set(shapes)

@@ -25,10 +25,24 @@ SERVER_POLL_SECONDS = 0.0005
 
 def poll_readable(fd: int, seconds: float) -> bool:
     """True as soon as `fd` is readable; False once `seconds` have passed without that."""
+    readable = _readable_poller(fd)
     deadline = time.monotonic() + seconds
     while True:
-        if select.select([fd], [], [], 0)[0]:
+        if readable.poll(0):
             return True
         if time.monotonic() >= deadline:
             return False
         os.sched_yield()
+
+
+def wait_readable(fd: int, seconds: float) -> bool:
+    """Sleep until `fd` is readable (True) or `seconds` have passed (False)."""
+    return bool(_readable_poller(fd).poll(max(seconds, 0.0) * 1000))
+
+
+def _readable_poller(fd: int) -> select.poll:
+    # poll, not select: select() refuses descriptors above 1023, which a server process
+    # with many open connections hands out to the query processes it starts later.
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return poller

@@ -17,7 +17,6 @@ import atexit
 import itertools
 import os
 import queue
-import select
 import signal
 import socket
 import subprocess
@@ -30,7 +29,7 @@ from pathlib import Path
 
 from kaltim_kg.config import Settings, available_cores
 from kaltim_kg.errors import QuerySyntaxError, QueryTimeout, QueryUnavailable
-from kaltim_kg.handoff import SERVER_POLL_SECONDS, poll_readable
+from kaltim_kg.handoff import SERVER_POLL_SECONDS, poll_readable, wait_readable
 from kaltim_kg.query_worker import Job, Reply
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
@@ -234,8 +233,8 @@ class QueryPool:
             )
             if not readable:
                 remaining = timeout - (time.monotonic() - started)
-                # select() directly: Connection.poll() builds a selector per call (~0.1 ms).
-                readable = bool(select.select([worker.conn], [], [], max(remaining, 0.0))[0])
+                # Not Connection.poll(): it builds a selector per call (~0.1 ms).
+                readable = wait_readable(worker.conn.fileno(), remaining)
             if not readable:
                 self._retire(worker)
                 raise QueryTimeout(f"query stopped after the {timeout:g} s timeout")

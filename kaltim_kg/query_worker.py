@@ -60,6 +60,7 @@ class Reply:
     error: str | None = None  # "syntax", "store" or "engine"
     message: str = ""
     generation: str = ""
+    seconds: float = 0.0  # spent in this process on the job: evaluation and serialisation
 
 
 def _dataset_arguments(job: Job) -> dict[str, object]:
@@ -296,7 +297,9 @@ def _answer_jobs(conn: Connection, store_root: str, memory_quads: int) -> None:
             return
         try:
             generation, store = opened.get()
-            reply = replace(run_job(store, job), generation=generation.id)
+            started = time.perf_counter()
+            reply = run_job(store, job)
+            reply = replace(reply, generation=generation.id, seconds=time.perf_counter() - started)
         except KaltimKGError as exc:
             reply = Reply(error="store", message=str(exc))
         conn.send(reply)

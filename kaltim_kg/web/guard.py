@@ -86,12 +86,13 @@ class _Worker:
 
 @dataclass(frozen=True)
 class Answer:
-    """A successful reply plus how long the worker took."""
+    """A successful reply plus how long it took: in all, and in the query process alone."""
 
     body: bytes
     truncated: bool
     generation: str
-    seconds: float
+    seconds: float  # waiting for a worker, the hop there and back, and the worker's time
+    engine_seconds: float = 0.0  # the worker's own time: evaluation and serialisation
 
 
 class _IdleWorkers:
@@ -260,7 +261,7 @@ def _answer(reply: Reply, seconds: float) -> Answer:
         raise QueryUnavailable(reply.message)
     if reply.error is not None:
         raise QuerySyntaxError(f"the query cannot be evaluated: {reply.message}")
-    return Answer(reply.body, reply.truncated, reply.generation, seconds)
+    return Answer(reply.body, reply.truncated, reply.generation, seconds, reply.seconds)
 
 
 _pools: dict[tuple[int, str, int, int, int], QueryPool] = {}

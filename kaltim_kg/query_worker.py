@@ -10,11 +10,12 @@ import contextlib
 import ctypes
 import itertools
 import os
+import pickle
 import resource
 import sys
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -51,9 +52,12 @@ class Job:
     base_iri: str | None = None  # relative IRIs resolve against the endpoint URL
 
 
-@dataclass(frozen=True)
+@dataclass
 class Reply:
-    """A worker's answer: bytes in the requested format, or an error kind and message."""
+    """A worker's answer: bytes in the requested format, or an error kind and message.
+
+    Not frozen: the worker fills in `generation` and `seconds` after `run_job` (on every
+    query, where a copy would cost microseconds of the hop)."""
 
     body: bytes = b""
     truncated: bool = False
@@ -292,17 +296,17 @@ def _answer_jobs(conn: Connection, store_root: str, memory_quads: int) -> None:
         opened.get()
     while True:
         try:
-            job = conn.recv()
+            job = pickle.loads(conn.recv_bytes())
         except (EOFError, OSError):
             return
         try:
             generation, store = opened.get()
             started = time.perf_counter()
             reply = run_job(store, job)
-            reply = replace(reply, generation=generation.id, seconds=time.perf_counter() - started)
+            reply.generation, reply.seconds = generation.id, time.perf_counter() - started
         except KaltimKGError as exc:
             reply = Reply(error="store", message=str(exc))
-        conn.send(reply)
+        conn.send_bytes(pickle.dumps(reply, pickle.HIGHEST_PROTOCOL))
         poll_readable(conn.fileno(), QUERY_PROCESS_POLL_SECONDS)  # see kaltim_kg.handoff
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import itertools
 import os
+import pickle
 import queue
 import signal
 import socket
@@ -227,7 +228,7 @@ class QueryPool:
 
     def _run_on(self, worker: _Worker, job: Job, started: float, timeout: float) -> Answer:
         try:
-            worker.conn.send(job)
+            worker.conn.send_bytes(pickle.dumps(job, pickle.HIGHEST_PROTOCOL))
             # Alone in this process, poll for a quick answer before sleeping (see handoff).
             readable = self._in_flight == 1 and poll_readable(
                 worker.conn.fileno(), SERVER_POLL_SECONDS
@@ -239,7 +240,7 @@ class QueryPool:
             if not readable:
                 self._retire(worker)
                 raise QueryTimeout(f"query stopped after the {timeout:g} s timeout")
-            reply: Reply = worker.conn.recv()
+            reply: Reply = pickle.loads(worker.conn.recv_bytes())
         except (EOFError, OSError):
             reason = worker.exit_reason()
             self._retire(worker)

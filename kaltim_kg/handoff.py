@@ -23,9 +23,19 @@ QUERY_PROCESS_POLL_SECONDS = 0.002
 SERVER_POLL_SECONDS = 0.0005
 
 
-def poll_readable(fd: int, seconds: float) -> bool:
-    """True as soon as `fd` is readable; False once `seconds` have passed without that."""
-    readable = _readable_poller(fd)
+def readable_poller(fd: int) -> select.poll:
+    """A poller for "`fd` is readable", made once per socket and reused for every wait.
+
+    poll, not select: select() refuses descriptors above 1023, which a server process with
+    many open connections hands out to the query processes it starts later.
+    """
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return poller
+
+
+def poll_readable(readable: select.poll, seconds: float) -> bool:
+    """True as soon as the poller's socket is readable; False after `seconds` without that."""
     deadline = time.monotonic() + seconds
     while True:
         if readable.poll(0):
@@ -35,14 +45,6 @@ def poll_readable(fd: int, seconds: float) -> bool:
         os.sched_yield()
 
 
-def wait_readable(fd: int, seconds: float) -> bool:
-    """Sleep until `fd` is readable (True) or `seconds` have passed (False)."""
-    return bool(_readable_poller(fd).poll(max(seconds, 0.0) * 1000))
-
-
-def _readable_poller(fd: int) -> select.poll:
-    # poll, not select: select() refuses descriptors above 1023, which a server process
-    # with many open connections hands out to the query processes it starts later.
-    poller = select.poll()
-    poller.register(fd, select.POLLIN)
-    return poller
+def wait_readable(readable: select.poll, seconds: float) -> bool:
+    """Sleep until the poller's socket is readable (True) or `seconds` have passed (False)."""
+    return bool(readable.poll(max(seconds, 0.0) * 1000))

@@ -23,7 +23,7 @@ import pyoxigraph
 
 from kaltim_kg.errors import KaltimKGError
 from kaltim_kg.formats import BY_NAME
-from kaltim_kg.handoff import QUERY_PROCESS_POLL_SECONDS, poll_readable
+from kaltim_kg.handoff import QUERY_PROCESS_POLL_SECONDS, poll_readable, readable_poller
 from kaltim_kg.namespaces import PREFIXES
 from kaltim_kg.store import Generation, StoreDir
 
@@ -294,6 +294,7 @@ def _answer_jobs(conn: Connection, store_root: str, memory_quads: int) -> None:
     # each job will say so.
     with contextlib.suppress(KaltimKGError, OSError):
         opened.get()
+    next_job = readable_poller(conn.fileno())
     while True:
         try:
             job = pickle.loads(conn.recv_bytes())
@@ -307,7 +308,7 @@ def _answer_jobs(conn: Connection, store_root: str, memory_quads: int) -> None:
         except KaltimKGError as exc:
             reply = Reply(error="store", message=str(exc))
         conn.send_bytes(pickle.dumps(reply, pickle.HIGHEST_PROTOCOL))
-        poll_readable(conn.fileno(), QUERY_PROCESS_POLL_SECONDS)  # see kaltim_kg.handoff
+        poll_readable(next_job, QUERY_PROCESS_POLL_SECONDS)  # see kaltim_kg.handoff
 
 
 if __name__ == "__main__":

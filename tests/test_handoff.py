@@ -9,20 +9,20 @@ import threading
 
 import pytest
 
-from kaltim_kg.handoff import poll_readable, wait_readable
+from kaltim_kg.handoff import poll_readable, readable_poller, wait_readable
 
 
 def test_a_message_already_there_is_seen_at_once():
     ours, theirs = socket.socketpair()
     with ours, theirs:
         theirs.send(b"x")
-        assert poll_readable(ours.fileno(), 0)
+        assert poll_readable(readable_poller(ours.fileno()), 0)
 
 
 def test_nothing_arriving_gives_up_after_the_window():
     ours, theirs = socket.socketpair()
     with ours, theirs:
-        assert not poll_readable(ours.fileno(), 0.01)
+        assert not poll_readable(readable_poller(ours.fileno()), 0.01)
 
 
 def test_a_message_sent_during_the_window_ends_the_poll():
@@ -31,7 +31,9 @@ def test_a_message_sent_during_the_window_ends_the_poll():
         later = threading.Timer(0.05, theirs.send, args=(b"x",))
         later.start()
         try:
-            assert poll_readable(ours.fileno(), 30)  # returns on the message, not after 30 s
+            assert poll_readable(
+                readable_poller(ours.fileno()), 30
+            )  # returns on the message, not after 30 s
         finally:
             later.join()
         assert ours.recv(1) == b"x"
@@ -42,18 +44,18 @@ def test_a_closed_peer_ends_the_poll():
     ours, theirs = socket.socketpair()
     with ours:
         theirs.close()
-        assert poll_readable(ours.fileno(), 30)
+        assert poll_readable(readable_poller(ours.fileno()), 30)
         assert ours.recv(1) == b""
 
 
 def test_sleeping_wait_sees_a_message_or_times_out():
     ours, theirs = socket.socketpair()
     with ours, theirs:
-        assert not wait_readable(ours.fileno(), 0.01)
+        assert not wait_readable(readable_poller(ours.fileno()), 0.01)
         later = threading.Timer(0.05, theirs.send, args=(b"x",))
         later.start()
         try:
-            assert wait_readable(ours.fileno(), 30)
+            assert wait_readable(readable_poller(ours.fileno()), 30)
         finally:
             later.join()
 
@@ -77,10 +79,10 @@ def test_descriptors_above_1023_work(room_for_high_descriptors):
     with ours, theirs:
         high = os.dup2(ours.fileno(), 2000)
         try:
-            assert not poll_readable(high, 0)
-            assert not wait_readable(high, 0)
+            assert not poll_readable(readable_poller(high), 0)
+            assert not wait_readable(readable_poller(high), 0)
             theirs.send(b"x")
-            assert poll_readable(high, 0)
-            assert wait_readable(high, 1)
+            assert poll_readable(readable_poller(high), 0)
+            assert wait_readable(readable_poller(high), 1)
         finally:
             os.close(high)

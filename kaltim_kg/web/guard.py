@@ -30,7 +30,12 @@ from pathlib import Path
 
 from kaltim_kg.config import Settings, available_cores
 from kaltim_kg.errors import QuerySyntaxError, QueryTimeout, QueryUnavailable
-from kaltim_kg.handoff import SERVER_POLL_SECONDS, poll_readable, wait_readable
+from kaltim_kg.handoff import (
+    SERVER_POLL_SECONDS,
+    poll_readable,
+    readable_poller,
+    wait_readable,
+)
 from kaltim_kg.query_worker import Job, Reply
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
@@ -68,6 +73,7 @@ class _Worker:
         )
         theirs.close()
         self.conn = Connection(ours.detach())
+        self.readable = readable_poller(self.conn.fileno())
 
     def exit_reason(self) -> str:
         """Why a worker that closed its socket has gone."""
@@ -230,13 +236,11 @@ class QueryPool:
         try:
             worker.conn.send_bytes(pickle.dumps(job, pickle.HIGHEST_PROTOCOL))
             # Alone in this process, poll for a quick answer before sleeping (see handoff).
-            readable = self._in_flight == 1 and poll_readable(
-                worker.conn.fileno(), SERVER_POLL_SECONDS
-            )
+            readable = self._in_flight == 1 and poll_readable(worker.readable, SERVER_POLL_SECONDS)
             if not readable:
                 remaining = timeout - (time.monotonic() - started)
                 # Not Connection.poll(): it builds a selector per call (~0.1 ms).
-                readable = wait_readable(worker.conn.fileno(), remaining)
+                readable = wait_readable(worker.readable, remaining)
             if not readable:
                 self._retire(worker)
                 raise QueryTimeout(f"query stopped after the {timeout:g} s timeout")

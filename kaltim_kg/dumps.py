@@ -24,6 +24,7 @@ import pyoxigraph
 
 from kaltim_kg import jsonld
 from kaltim_kg.config import available_cores
+from kaltim_kg.formats import LINE_FORMATS
 from kaltim_kg.lifetime import die_with_parent
 from kaltim_kg.namespaces import PREFIXES
 
@@ -31,7 +32,6 @@ STEM = "kaltim-kg"
 CHUNK = 1 << 20
 SORT_MEMORY = "256M"  # sort's buffer; beyond it, sorted runs spill to a temporary folder
 GZIP_LEVEL = 6  # fixed: the level is part of what makes the bytes reproducible
-LINE_FORMATS = frozenset({pyoxigraph.RdfFormat.N_TRIPLES, pyoxigraph.RdfFormat.N_QUADS})
 # Below this many quads all dumps take a few seconds at most: not worth starting processes.
 PARALLEL_FROM_STATEMENTS = 200_000
 _COST_ORDER = {  # slowest first: JSON-LD takes ~5 s per million triples, in Python

@@ -31,6 +31,9 @@ class Format:
 _R = pyoxigraph.QueryResultsFormat
 _G = pyoxigraph.RdfFormat
 
+# One statement per line: such files can be cut at any newline, sorted and concatenated.
+LINE_FORMATS = frozenset({_G.N_TRIPLES, _G.N_QUADS})
+
 FORMATS: tuple[Format, ...] = (
     Format(
         "json",

@@ -29,6 +29,7 @@ import pyoxigraph
 
 from kaltim_kg.config import available_cores
 from kaltim_kg.errors import LoadError
+from kaltim_kg.formats import LINE_FORMATS
 from kaltim_kg.namespaces import graph_iri, slugify
 
 # Suffix → format; `.gz` is stripped first. Triples formats go into one target graph.
@@ -39,7 +40,6 @@ FORMATS: dict[str, pyoxigraph.RdfFormat] = {
     "trig": pyoxigraph.RdfFormat.TRIG,
 }
 QUAD_FORMATS = frozenset({pyoxigraph.RdfFormat.N_QUADS, pyoxigraph.RdfFormat.TRIG})
-LINE_FORMATS = frozenset({pyoxigraph.RdfFormat.N_TRIPLES, pyoxigraph.RdfFormat.N_QUADS})
 # Big enough that each bulk load writes few RocksDB files (1M triples: 8-32 MB all load at
 # ~280k/s; 64 MB leaves one loader idle at the end), small enough to keep memory flat.
 CHUNK_BYTES = 16 << 20

@@ -5,9 +5,9 @@
 Starts `kaltim-kg serve` and `bench/baselines/ours_in_process.py` (the same server, app and
 settings, but every query runs in the server thread that received it) on the same store,
 both with the result cache off, then times the cheap queries of the `bench/run.py` mix on
-each in turn, round after round, so that both see the same phases of the machine. Prints
-the median req/s of each and the share of throughput isolation costs (negative: the
-isolated server was faster). Keep a store from `bench/run.py --workdir DIR`: DIR/store.
+each in turn, and then the whole mix, round after round, so that both see the same phases
+of the machine. Prints the median req/s of each and the share of throughput isolation
+costs (negative: the isolated server was faster). Keep a store from `bench/run.py --workdir DIR`: DIR/store.
 """
 
 from __future__ import annotations
@@ -84,9 +84,10 @@ def main() -> None:
             check_same_answers(servers, mix)
             for _ in range(args.rounds):
                 for server in servers:
-                    for name in CHEAP:
+                    for name in (*CHEAP, "mix"):
+                        load = list(mix.values()) if name == "mix" else [mix[name]]
                         for n in clients:
-                            window = run_window(server.port, [mix[name]], n, args.seconds, 30)
+                            window = run_window(server.port, load, n, args.seconds, 30)
                             if window.errors:
                                 raise SystemExit(f"{server.name}: {name}: {window.errors} errors")
                             rates.setdefault((server.name, name, n), []).append(window.rate)
@@ -96,7 +97,7 @@ def main() -> None:
     print(f"median of {args.rounds} rounds of {args.seconds:g} s, result cache off\n")
     print("| query | clients | isolated (req/s) | in-process (req/s) | isolation costs |")
     print("|---|---|---|---|---|")
-    for name in CHEAP:
+    for name in (*CHEAP, "mix"):
         for n in clients:
             isolated = statistics.median(rates[("isolated", name, n)])
             in_process = statistics.median(rates[("in-process", name, n)])

@@ -9,7 +9,7 @@ in-memory pyoxigraph store, as the raw baseline holds them. Prints ms per query 
 for each, so `bench/run.py`'s HTTP figures can be split into engine time and the rest;
 then the point lookup (a) once more through one of our query processes (`QueryPool.run`):
 the difference is what isolating a query costs.
-Pyoxigraph has no EXPLAIN; this is the closest look at the engine it allows.
+For the engine's own query plans (Oxigraph's EXPLAIN), see `bench/explain.py`.
 """
 
 from __future__ import annotations
@@ -36,6 +36,12 @@ from kaltim_kg.web.guard import QueryPool  # noqa: E402
 FIRST_FLOW = (
     "SELECT ?f WHERE { ?f a <https://w3id.org/kaltim-kg/ontology#ExportFlow> } ORDER BY ?f LIMIT 1"
 )
+
+
+def first_flow(store_dir: Path) -> str:
+    """The IRI of the store's first export flow: the mix's point lookup and DESCRIBE target."""
+    store = StoreDir(store_dir).require_current().open()
+    return next(iter(store.query(FIRST_FLOW, use_default_graph_as_union=True)))[0].value
 
 
 def time_calls(call, seconds: float) -> float:

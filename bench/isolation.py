@@ -22,17 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from engine import FIRST_FLOW  # noqa: E402
+from engine import first_flow  # noqa: E402
 from run import Server, queries, request, result_count, run_window  # noqa: E402
 
-from kaltim_kg.store import StoreDir  # noqa: E402
-
 CHEAP = ("point lookup", "DESCRIBE", "OPTIONAL", "4-pattern join")
-
-
-def first_flow(store_dir: Path) -> str:
-    store = StoreDir(store_dir).require_current().open()
-    return next(iter(store.query(FIRST_FLOW, use_default_graph_as_union=True)))[0].value
 
 
 def check_same_answers(servers: list[Server], mix: dict[str, tuple[str, str]]) -> None:

@@ -7,7 +7,8 @@ settings, but every query runs in the server thread that received it) on the sam
 both with the result cache off, then times the cheap queries of the `bench/run.py` mix on
 each in turn, and then the whole mix, round after round, so that both see the same phases
 of the machine. Prints the median req/s of each and the share of throughput isolation
-costs (negative: the isolated server was faster). Keep a store from `bench/run.py --workdir DIR`: DIR/store.
+costs (negative: the isolated server was faster). STORE_DIR: a store with synthetic data,
+such as DIR/store after `bench/run.py --workdir DIR`.
 """
 
 from __future__ import annotations
@@ -29,9 +30,8 @@ CHEAP = ("point lookup", "DESCRIBE", "OPTIONAL", "4-pattern join")
 
 
 def check_same_answers(servers: list[Server], mix: dict[str, tuple[str, str]]) -> None:
-    """Both servers give each cheap query the same number of results, or we stop."""
-    for name in CHEAP:
-        query, accept = mix[name]
+    """Both servers give each query of the mix the same number of results, or we stop."""
+    for name, (query, accept) in mix.items():
         counts = set()
         for server in servers:
             status, body = request(server.port, query, accept, 30)

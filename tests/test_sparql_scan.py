@@ -1,5 +1,10 @@
 """The lexer that decides, before any engine runs, what a query is and whether to refuse it."""
 
+import contextlib
+import socket
+import threading
+
+import pyoxigraph
 import pytest
 
 from kaltim_kg.web.query_scan import MAX_NESTING, scan_query
@@ -80,3 +85,91 @@ def test_dataset_clause_and_depth():
 def test_many_unterminated_long_strings_lex_in_linear_time():
     # Each failed long-string match would rescan to the end; once is enough.
     assert scan_query("'''" * 100_000).form is None
+
+
+# Queries where a careless lexer and the engine disagree on where a name ends: a prefixed
+# name's local part cannot start with `.` nor end with one, and a keyword has no dots.
+# Where a name ends decides whether a SERVICE clause follows it: a prefixed name's local part
+# cannot start with `.` nor end with one, and a keyword has no dots. Each query here either
+# makes the engine open a connection to `{here}` or is a valid query with no clause in it.
+SERVICE_AFTER_A_NAME = [
+    "PREFIX jp: <urn:jp> SELECT * WHERE { ?s ?p jp:.SERVICE <{here}> { ?a ?b ?c } }",
+    "SELECT * WHERE { ?s ?p 1.SERVICE <{here}> { ?a ?b ?c } }",
+    "SELECT * WHERE { ?s ?p ?o.SERVICE SILENT <{here}> { ?a ?b ?c } }",
+    "PREFIX ex: <urn:ex#> SELECT * WHERE { ?s ?p ex:b. SERVICE <{here}> { ?a ?b ?c } }",
+]
+SERVICE_INSIDE_A_NAME = [
+    "PREFIX ex: <urn:ex#> SELECT * WHERE { ?s ?p ex:a.SERVICE }",
+    "PREFIX : <urn:d#> SELECT * WHERE { ?s ?p :x.SERVICE }",
+    "PREFIX ex: <urn:ex#> SELECT * WHERE { ?s ?p ex:x-.SERVICE }",
+    "PREFIX ex: <urn:ex#> SELECT * WHERE { ?s ?p ex:x\\..SERVICE }",
+]
+
+
+def _engine_connects(query_template: str) -> tuple[str, bool]:
+    """Run the query in the engine over a few triples; did it connect to `{here}`?"""
+    store = pyoxigraph.Store()
+    s, p = pyoxigraph.NamedNode("urn:s"), pyoxigraph.NamedNode("urn:p")
+    for o in (
+        pyoxigraph.NamedNode("urn:jp"),
+        pyoxigraph.Literal(1),
+        pyoxigraph.NamedNode("urn:ex#b"),
+    ):
+        store.add(pyoxigraph.Quad(s, p, o))
+    connections: list[int] = []
+    finished = threading.Event()
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(4)
+        listener.settimeout(0.05)
+
+        def hang_up() -> None:  # accept and close at once, so the engine's request fails fast
+            while True:
+                last_look = finished.is_set()  # the query has returned: one more look
+                with contextlib.suppress(TimeoutError):
+                    listener.accept()[0].close()
+                    connections.append(1)
+                if last_look:
+                    return
+
+        watcher = threading.Thread(target=hang_up)
+        watcher.start()
+        query = query_template.replace("{here}", f"http://127.0.0.1:{listener.getsockname()[1]}/")
+        with contextlib.suppress(OSError, RuntimeError, ValueError):
+            list(store.query(query))
+        finished.set()
+        watcher.join()
+    return query, bool(connections)
+
+
+@pytest.mark.parametrize("template", SERVICE_AFTER_A_NAME)
+def test_service_glued_to_a_name_is_found(template):
+    query, connected = _engine_connects(template)
+    assert connected, query  # the engine does read a SERVICE clause here
+    assert scan_query(query).service, query
+
+
+@pytest.mark.parametrize("template", SERVICE_INSIDE_A_NAME)
+def test_service_inside_a_prefixed_name_is_not_a_clause(template):
+    query, connected = _engine_connects(template)
+    assert not connected
+    assert not scan_query(query).service, query
+
+
+def test_brackets_behind_a_less_than_count_as_nesting():
+    # `?a<((…))&&2>1` matches the IRI pattern, but in an expression the engine reads `<` as
+    # less-than and recurses into every bracket (deep enough, it overflows its stack).
+    def nested(depth: int) -> str:
+        return (
+            "SELECT * WHERE { BIND(1 AS ?a) FILTER(?a<"
+            + "(" * depth
+            + "1"
+            + ")" * depth
+            + "&&2>1) }"
+        )
+
+    assert list(pyoxigraph.Store().query(nested(50))) == []  # brackets to the engine
+    assert scan_query(nested(50)).depth >= 50
+    assert scan_query(nested(MAX_NESTING + 1)).depth > MAX_NESTING
+    iri = "SELECT * { <http://en.wikipedia.org/wiki/Foo_(bar)> ?p ?o }"
+    assert scan_query(iri).depth == 2  # a real IRI's balanced parentheses stay shallow

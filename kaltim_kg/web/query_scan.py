@@ -19,6 +19,12 @@ UPDATE_FORMS = frozenset(
 )
 MAX_NESTING = 200  # pyoxigraph 0.5 segfaults somewhere past a few thousand open brackets
 
+# A prefixed name's local part, as SPARQL reads it: it cannot start with `.` or `-`, and
+# cannot end with `.`, so `ex:a.SERVICE` is one name but `ex:.SERVICE` and `ex:a. SERVICE`
+# are a name, a dot and a keyword. A keyword (a name without a colon) has no dots at all.
+_LOCAL_CHAR = r"(?:[\w:]|%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
+_LOCAL = rf"{_LOCAL_CHAR}(?:(?:{_LOCAL_CHAR}|[.\-])*(?:{_LOCAL_CHAR}|-))?"
+
 # Order matters: long strings before short ones, IRIs before the `<` operator.
 _TOKEN = re.compile(
     r"""
@@ -28,11 +34,11 @@ _TOKEN = re.compile(
   | (?P<string>'(?:[^'\\\r\n]|\\.)*'|"(?:[^"\\\r\n]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
-  | (?P<name>[^\W\d][\w.\-]*(?::[\w.\-:%\\]*)?|:[\w.\-:%\\]*)
+  | (?P<name>(?:[^\W\d](?:[\w.\-]*[\w\-])?)?:(?:{local})?|[^\W\d]\w*)
   | (?P<open>[{(\[])
   | (?P<close>[})\]])
   | (?P<other>.)
-    """,
+    """.replace("{local}", _LOCAL),
     re.VERBOSE | re.DOTALL,
 )
 
@@ -76,7 +82,14 @@ def _tokens(text: str) -> list[tuple[str, str]]:
             else:
                 pos = body.end()
             continue
-        if kind not in ("space", "comment", "string", "iri"):
+        if kind == "iri":
+            # In an expression `<` is less-than, and the engine's parser reads `?a<((1))>2`
+            # as brackets, not an IRI: count an IRI's brackets as nesting too (over-counts
+            # real IRIs with parentheses, which are balanced and shallow).
+            tokens.extend(
+                ("open" if c in "([" else "close", c) for c in match.group() if c in "()[]"
+            )
+        elif kind not in ("space", "comment", "string"):
             tokens.append((kind, match.group()))
     return tokens
 

@@ -12,6 +12,7 @@ import pytest
 from pyshacl import validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from kaltim_kg.namespaces import KKG, SD
 
@@ -23,6 +24,9 @@ COUNTRIES = "CONSTRUCT { ?c a kkg:Country } WHERE { ?c a kkg:Country }"
 def _bindings(response) -> list[dict]:
     assert response.status_code == 200, response.data
     return json.loads(response.data)["results"]["bindings"]
+
+
+FORM = "application/x-www-form-urlencoded"
 
 
 def test_get_post_form_and_post_direct_agree(client):
@@ -235,6 +239,72 @@ def test_request_size_is_bounded(app, settings):
     assert client.post("/sparql", data={"query": big}).status_code == 413
     assert client.get("/sparql", query_string={"query": big}).status_code == 413
     assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
+
+
+class CountingStream(io.RawIOBase):
+    """A 10 MB request body (think of a chunked upload that never stops) that counts what
+    is read of it."""
+
+    def __init__(self, head: bytes) -> None:
+        self.head, self.read_bytes = head, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        if self.read_bytes >= 10_000_000:
+            return 0
+        chunk = (self.head[self.read_bytes :] or b"x" * len(buffer))[: len(buffer)]
+        buffer[: len(chunk)] = chunk
+        self.read_bytes += len(chunk)
+        return len(chunk)
+
+
+def _post_chunked(app, stream: io.RawIOBase, content_type: str) -> tuple[int, bytes]:
+    """POST a body the way a server hands over a chunked upload: no Content-Length, and
+    `wsgi.input_terminated` to say the stream ends by itself."""
+    environ = EnvironBuilder(path="/sparql", method="POST", content_type=content_type).get_environ()
+    environ.pop("CONTENT_LENGTH", None)
+    environ["wsgi.input"] = io.BufferedReader(stream)
+    environ["wsgi.input_terminated"] = True
+    body, status, _ = run_wsgi_app(app, environ, buffered=True)
+    return int(status.split()[0]), b"".join(body)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "head"),
+    [("application/sparql-query", b"ASK {} #"), (FORM, b"query=ASK+%7B%7D+%23")],
+)
+def test_a_chunked_body_is_read_only_up_to_the_limit(app, settings, content_type, head):
+    """No Content-Length to check first: the body is read to one byte past the limit and
+    refused, neither swallowed whole nor cut at the limit and run."""
+    app.config["KALTIM_KG_SETTINGS"] = settings.with_overrides(max_request_bytes=1000)
+    body = CountingStream(head)
+    status, text = _post_chunked(app, body, content_type)
+    assert status == 413, text
+    assert body.read_bytes < 1000 + 64 * 1024  # one buffered read past the limit at most
+
+
+def test_a_small_chunked_body_is_answered(app):
+    status, text = _post_chunked(app, io.BytesIO(b"query=ASK+%7B%7D"), FORM)
+    assert status == 200, text
+    assert json.loads(text)["boolean"] is True
+
+
+@pytest.mark.parametrize(
+    "request_args",
+    [
+        {"method": "GET", "query_string": "query=SELECT%20(%22%FF%22%20AS%20?x)%20%7B%7D"},
+        {"method": "GET", "query_string": "query=ASK%7B%7D&x=%ED%A0%80"},
+        {"method": "POST", "data": b"query=ASK%7B%7D&x=%FF", "content_type": FORM},
+        {"method": "POST", "data": b"query=ASK{}&x=\xff", "content_type": FORM},
+    ],
+    ids=["get-escape", "get-surrogate", "form-escape", "form-raw-byte"],
+)
+def test_parameters_that_are_not_utf8_are_refused(client, request_args):
+    response = client.open("/sparql", **request_args)
+    assert response.status_code == 400, response.data
+    assert "UTF-8" in response.data.decode()
 
 
 def test_cors_and_preflight(client):

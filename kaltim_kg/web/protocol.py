@@ -9,6 +9,7 @@ anything larger than the configured request size (413).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
 import pyoxigraph
 from flask import Request
@@ -38,6 +39,12 @@ def _check_charset(request: Request) -> None:
 
 
 def _body_text(request: Request, max_bytes: int) -> str:
+    """The body as text, read no further than one byte past the limit.
+
+    A chunked body has no Content-Length to check first: without a bound, reading it would
+    take all of it into memory, and a bound of exactly the limit would cut it silently.
+    """
+    request.max_content_length = max_bytes + 1
     body = request.get_data(cache=True)
     if len(body) > max_bytes:
         raise RequestEntityTooLarge(f"request body over the {max_bytes}-byte limit")
@@ -47,11 +54,24 @@ def _body_text(request: Request, max_bytes: int) -> str:
         raise BadRequest("request body is not valid UTF-8") from None
 
 
+def _decode_params(encoded: str, where: str) -> MultiDict[str, str]:
+    """`a=1&b=2` parameters, refusing percent-escapes that are not UTF-8 (werkzeug would
+    keep them as literal `%FF` text, and then run a query the client never wrote)."""
+    try:
+        return MultiDict(parse_qsl(encoded, keep_blank_values=True, errors="strict"))
+    except UnicodeDecodeError:
+        raise BadRequest(f"the {where} parameters are not valid UTF-8") from None
+
+
 def _params(request: Request, max_bytes: int) -> tuple[MultiDict[str, str], str | None]:
     """All parameters (URL and form body together) and a direct-POST query, if any."""
     if len(request.query_string) > max_bytes:
         raise RequestEntityTooLarge(f"request URL over the {max_bytes}-byte limit")
-    params: MultiDict[str, str] = MultiDict(request.args)
+    try:
+        query_string = request.query_string.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest("the URL parameters are not valid UTF-8") from None
+    params = _decode_params(query_string, "URL")
     if request.method != "POST":
         return params, None
     mimetype = request.mimetype
@@ -62,8 +82,7 @@ def _params(request: Request, max_bytes: int) -> tuple[MultiDict[str, str], str 
         return params, _body_text(request, max_bytes)
     if mimetype == FORM:
         _check_charset(request)
-        request.max_content_length = max_bytes
-        for key, value in request.form.items(multi=True):
+        for key, value in _decode_params(_body_text(request, max_bytes), "form").items(multi=True):
             params.add(key, value)
         return params, None
     if not mimetype:

@@ -54,6 +54,9 @@ def test_download_headers(client, listing, name):
     body = response.get_data()
     assert response.status_code == 200
     assert response.mimetype == CONTENT_TYPES[name]
+    parameters = response.headers["Content-Type"].split(";")[1:]
+    expected = [] if name.endswith(".gz") else ["charset=utf-8"]
+    assert [p.strip().lower() for p in parameters] == expected  # said once, or not at all
     assert "Content-Encoding" not in response.headers  # .gz arrives as the gzip file
     assert int(response.headers["Content-Length"]) == len(body) == listing[name]["bytes"]
     digest = hashlib.sha256(body).hexdigest()

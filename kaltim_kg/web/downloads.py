@@ -135,6 +135,8 @@ def download(name: str) -> Response:
         last_modified=path.stat().st_mtime,
         max_age=0,
     )
+    # send_file appends its own charset to text/* types: say it once, as meta has it.
+    response.headers["Content-Type"] = meta.content_type
     response.cache_control.public = True
     response.cache_control.no_cache = True  # revalidate: the next build replaces the file
     response.headers["Access-Control-Allow-Origin"] = "*"

@@ -60,6 +60,10 @@ def _errors() -> Iterator[None]:
     except KaltimKGError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
+    except OSError as exc:  # a path that cannot be made, read or written: say which
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(EXIT_ERROR)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -127,8 +131,13 @@ def _parse_rdf(paths: list[Path]) -> Any:
 
     graph = Graph()
     for path in paths:
+        gzipped = path.suffix == ".gz"
+        name = path.with_suffix("") if gzipped else path  # a.nt.gz is N-Triples, gzipped
         try:
-            graph.parse(path, format=guess_format(str(path)) or "turtle")
+            with gzip.open(path, "rb") if gzipped else path.open("rb") as source:
+                graph.parse(
+                    source, format=guess_format(str(name)) or "turtle", publicID=path.as_uri()
+                )
         except Exception as exc:  # any parser failure is a usage error on that file
             click.echo(f"{path}: cannot parse RDF: {exc}", err=True)
             sys.exit(EXIT_ERROR)
@@ -150,15 +159,25 @@ def query(query_or_file: str, fmt: str, store_dir: Path | None) -> None:
     from kaltim_kg.local_query import run_local_query
 
     settings = _settings(store_dir=store_dir)
-    path = Path(query_or_file)
-    text = (
-        path.read_text(encoding="utf-8")
-        if len(query_or_file) < 4096 and path.is_file()
-        else query_or_file
-    )
     with _errors():
+        text = _query_text(query_or_file)
         output = run_local_query(settings, text, fmt)
     click.echo(output, nl=not output.endswith("\n"))
+
+
+def _query_text(query_or_file: str) -> str:
+    """The query itself, or the text of the file it names."""
+    path = Path(query_or_file)
+    try:
+        is_file = path.is_file()
+    except OSError:  # a query text too long, or otherwise impossible, as a file name
+        return query_or_file
+    if not is_file:
+        return query_or_file
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KaltimKGError(f"{path}: cannot read the query: {exc}") from None
 
 
 @main.command()
@@ -179,21 +198,21 @@ def dump(fmt: str, output: Path | None, store_dir: Path | None) -> None:
     settings = _settings(store_dir=store_dir)
     with _errors():
         generation = StoreDir(settings.store_dir).require_current()
-    dump_format = DUMPS_BY_NAME[fmt]
-    source = generation.dumps_dir / dump_format.filename
-    opener: Callable[..., Any] = gzip.open if dump_format.gzipped else open
-    with opener(source, "rb") as plain:
-        if output is None:
-            shutil.copyfileobj(plain, sys.stdout.buffer)
-        elif output.suffix == ".gz":
-            if dump_format.gzipped:
-                shutil.copyfile(source, output)
+        dump_format = DUMPS_BY_NAME[fmt]
+        source = generation.dumps_dir / dump_format.filename
+        opener: Callable[..., Any] = gzip.open if dump_format.gzipped else open
+        with opener(source, "rb") as plain:
+            if output is None:
+                shutil.copyfileobj(plain, sys.stdout.buffer)
+            elif output.suffix == ".gz":
+                if dump_format.gzipped:
+                    shutil.copyfile(source, output)
+                else:
+                    with gzip.open(output, "wb") as out:
+                        shutil.copyfileobj(plain, out)
             else:
-                with gzip.open(output, "wb") as out:
+                with output.open("wb") as out:
                     shutil.copyfileobj(plain, out)
-        else:
-            with output.open("wb") as out:
-                shutil.copyfileobj(plain, out)
     if output is not None:
         click.echo(f"wrote {output}", err=True)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from kaltim_kg.namespaces import DEFAULT_BASE_URI, normalise_base
+from kaltim_kg.namespaces import DEFAULT_BASE_URI, checked_base
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 ENV_PREFIX = "KALTIM_KG_"
@@ -64,7 +64,7 @@ class Settings:
     cache_bytes: int = 64_000_000  # bound on the result cache's total body bytes
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "base_uri", normalise_base(self.base_uri))
+        object.__setattr__(self, "base_uri", checked_base(self.base_uri))
         object.__setattr__(self, "store_dir", Path(self.store_dir).expanduser())
         if self.data_dir is not None:
             object.__setattr__(self, "data_dir", Path(self.data_dir).expanduser())

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
+from pyoxigraph import NamedNode
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, QB, RDF, RDFS, SKOS, XSD
 
@@ -62,6 +64,20 @@ _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 def normalise_base(base_uri: str) -> str:
     """Return the base IRI with exactly one trailing slash."""
     return base_uri.rstrip("/") + "/"
+
+
+def checked_base(base_uri: str) -> str:
+    """The normalised base IRI, or ValueError: it must be an absolute http(s) IRI with a host,
+    since every resource, graph and page IRI is minted under it."""
+    base = normalise_base(base_uri)
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"base IRI must be an absolute http(s) IRI: {base_uri!r}")
+    try:
+        NamedNode(base)
+    except ValueError:
+        raise ValueError(f"base IRI is not a valid IRI: {base_uri!r}") from None
+    return base
 
 
 def mint_iri(kind: str, key: str, base_uri: str = DEFAULT_BASE_URI) -> URIRef:

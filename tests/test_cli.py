@@ -105,6 +105,43 @@ def test_validate_rdf_file_reports_violations_as_turtle(runner, tmp_path):
     )  # commodity, destination, ...
 
 
+def test_validate_reads_gzipped_rdf(runner, tmp_path):
+    """`synth -o FILE.nt.gz` is what the README suggests; validate takes it as it is."""
+    data = tmp_path / "flows.nt.gz"
+    assert runner.invoke(main, ["synth", "-o", str(data), "--triples", "1000"]).exit_code == 0
+    ok = runner.invoke(main, ["validate", str(data)])
+    assert ok.exit_code == 0 and ok.stdout.startswith("Conforms: True"), ok.output
+    bad = tmp_path / "flow.ttl.gz"
+    with gzip.open(bad, "wt") as out:
+        out.write("<http://example.org/f> a <https://w3id.org/kaltim-kg/ontology#ExportFlow> .")
+    assert runner.invoke(main, ["validate", str(bad)]).exit_code == 1
+
+
+def test_a_bad_base_iri_is_a_usage_error(runner, tmp_path):
+    for base in ("not an iri", "ftp://example.org/", "https://"):
+        result = runner.invoke(main, ["build", "--store", str(tmp_path / "s"), "--base-uri", base])
+        assert result.exit_code == 2, result.output
+        assert "base IRI" in result.stderr.splitlines()[-1] and "Traceback" not in result.output
+    assert not (tmp_path / "s").exists()
+
+
+def test_paths_that_cannot_be_used_exit_2_with_one_line(runner, store_args, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    build = runner.invoke(main, ["build", "--store", str(blocker / "store")])
+    assert build.exit_code == 2
+    assert build.stderr.strip().splitlines()[-1] == f"error: {blocker / 'store'}: Not a directory"
+    dump = runner.invoke(main, ["dump", "-o", str(blocker / "out.ttl"), *store_args])
+    assert dump.exit_code == 2
+    assert dump.stderr.strip() == f"error: {blocker / 'out.ttl'}: Not a directory"
+
+
+def test_a_long_query_text_is_not_taken_for_a_file_name(runner, store_args):
+    query = "ASK { ?c kkg:isoAlpha2 'IS' } #" + "x" * 300  # longer than a file name may be
+    result = runner.invoke(main, ["query", query, *store_args])
+    assert result.exit_code == 0 and result.stdout.strip() == "true", result.output
+
+
 @pytest.mark.parametrize(
     ("fmt", "parser"), [("ttl", "turtle"), ("nt", "nt"), ("nq", "nquads"), ("jsonld", "json-ld")]
 )

@@ -307,6 +307,31 @@ def test_parameters_that_are_not_utf8_are_refused(client, request_args):
     assert "UTF-8" in response.data.decode()
 
 
+def test_head_answers_like_get_without_a_body(client):
+    query = {"query": "ASK {}"}
+    get, head = (
+        client.get("/sparql", query_string=query),
+        client.head("/sparql", query_string=query),
+    )
+    assert head.status_code == get.status_code == 200
+    assert head.headers["Content-Type"] == get.headers["Content-Type"]
+    assert head.data == b"" and json.loads(get.data)["boolean"] is True
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [("TRACE", "/sparql", 405), ("PROPFIND", "/sparql", 405), ("GET", "/no/such/page", 404)],
+)
+def test_routing_errors_are_one_plain_line_too(client, method, path, status):
+    response = client.open(path, method=method)
+    assert response.status_code == status
+    assert response.mimetype == "text/plain"
+    assert response.data.decode().count("\n") == 1
+    if status == 405:
+        allowed = {m.strip() for m in response.headers["Allow"].split(",")}
+        assert allowed == {"GET", "HEAD", "POST", "OPTIONS"}  # what /sparql really takes
+
+
 def test_cors_and_preflight(client):
     response = client.get(
         "/sparql", query_string={"query": "ASK {}"}, headers={"Origin": "https://example.org"}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, request
+from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from kaltim_kg.config import Settings, load_settings
 from kaltim_kg.web import (
@@ -17,6 +18,7 @@ from kaltim_kg.web import (
     sparql,
     system,
 )
+from kaltim_kg.web.negotiation import plain
 from kaltim_kg.web.response import WholeBodyResponse
 
 BLUEPRINTS = (sparql, system, resources, documentation, downloads, catalog, home)
@@ -35,4 +37,19 @@ def create_app(
     sparql.init_app(app)
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
+    app.register_error_handler(NotFound, _not_found)
+    app.register_error_handler(MethodNotAllowed, _method_not_allowed)
     return app
+
+
+# Routing errors (no view ran) in the same one plain line as every other error.
+def _not_found(error: NotFound) -> Response:
+    return plain(404, f"Not Found: nothing is published at {request.path}")
+
+
+def _method_not_allowed(error: MethodNotAllowed) -> Response:
+    if request.path.rstrip("/") == "/sparql":
+        allowed = sparql.ALLOWED_METHODS  # the route takes PUT & co. only to refuse them
+    else:
+        allowed = ", ".join(sorted(error.valid_methods or ()))
+    return plain(405, f"{request.method} is not allowed here", Allow=allowed)

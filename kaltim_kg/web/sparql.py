@@ -44,7 +44,7 @@ _GRAPH_NAME_ALIASES = {
     "text/n3": "turtle",
     "text/rdf+n3": "turtle",
 }
-ALLOWED_METHODS = "GET, POST, OPTIONS"
+ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
 _CACHE_EXTENSION = "kaltim_kg_result_cache"
 MAX_REASON = 160
 PAGE_CSP = (
@@ -95,7 +95,7 @@ def endpoint() -> Response:
     """SPARQL 1.1 Protocol query operation; a bare GET describes the service."""
     if request.method == "OPTIONS":
         return Response(status=204, headers={"Allow": ALLOWED_METHODS})
-    if request.method not in ("GET", "POST"):
+    if request.method not in ("GET", "HEAD", "POST"):  # HEAD: GET's headers, no body
         return _plain(
             405,
             f"{request.method} is not allowed; query with GET or POST",

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from kaltim_kg import __version__
-from kaltim_kg.config import Settings, load_settings
+from kaltim_kg.config import ENV_PREFIX, Settings, load_settings
 from kaltim_kg.dumps import DUMPS_BY_NAME
 from kaltim_kg.errors import FactsErrors, KaltimKGError, ValidationFailed
 
@@ -28,7 +28,11 @@ store_option = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     help="Store directory (env KALTIM_KG_STORE; default: per-user data dir).",
 )
-base_option = click.option("--base-uri", help="Base IRI (env KALTIM_KG_BASE_URI).")
+BASE_URI_VARIABLE = f"{ENV_PREFIX}BASE_URI"
+base_option = click.option(
+    "--base-uri",
+    help=f"Base IRI (env {BASE_URI_VARIABLE}); a store keeps the one it was built with.",
+)
 data_option = click.option(
     "--data",
     "data_dir",
@@ -42,6 +46,17 @@ def _settings(**overrides: Any) -> Settings:
         return load_settings(**overrides)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
+
+
+def _store_settings(**overrides: Any) -> Settings:
+    """Settings for a command that writes or serves a store: the base IRI is the store's
+    own, unless this command names one (then it must be the same)."""
+    from kaltim_kg.publish import with_store_base
+
+    settings = _settings(**overrides)
+    explicit = overrides.get("base_uri") is not None or bool(os.environ.get(BASE_URI_VARIABLE))
+    with _errors():
+        return with_store_base(settings, explicit)
 
 
 def _progress(message: str) -> None:
@@ -80,7 +95,7 @@ def build(store_dir: Path | None, data_dir: Path | None, base_uri: str | None) -
     """Facts → graph → SHACL gate → store + dumps, published atomically."""
     from kaltim_kg.publish import build as run_build
 
-    settings = _settings(store_dir=store_dir, data_dir=data_dir, base_uri=base_uri)
+    settings = _store_settings(store_dir=store_dir, data_dir=data_dir, base_uri=base_uri)
     started = time.monotonic()
     with _errors():
         result = run_build(settings, progress=_progress)
@@ -233,6 +248,7 @@ def dump(fmt: str, output: Path | None, store_dir: Path | None) -> None:
     type=int,
     help="Query processes per server process (default 2; env KALTIM_KG_QUERY_WORKERS).",
 )
+@base_option
 def serve(
     host: str | None,
     port: int | None,
@@ -241,12 +257,13 @@ def serve(
     workers: int | None,
     threads: int | None,
     query_workers: int | None,
+    base_uri: str | None,
 ) -> None:
     """Serve the SPARQL endpoint and the linked data (builds the store first if empty)."""
     from kaltim_kg.publish import ensure_built
     from kaltim_kg.server import ensure_port_free, run_server
 
-    settings = _settings(
+    settings = _store_settings(
         host=host,
         port=port,
         store_dir=store_dir,
@@ -254,6 +271,7 @@ def serve(
         workers=workers,
         threads=threads,
         query_workers=query_workers,
+        base_uri=base_uri,
     )
     with _errors():
         ensure_port_free(settings.host, settings.port)
@@ -318,7 +336,7 @@ def load(
     """Stream RDF files (nt, nq, ttl, trig, and .gz) into the store as named graphs, atomically."""
     from kaltim_kg.publish import load as run_load
 
-    settings = _settings(store_dir=store_dir, base_uri=base_uri)
+    settings = _store_settings(store_dir=store_dir, base_uri=base_uri)
     total = sum(f.stat().st_size for f in files if f.is_file())
     started = time.monotonic()
     with (

@@ -16,7 +16,7 @@ from kaltim_kg import __version__
 from kaltim_kg.build import BuiltGraph, build_dataset, ontology_graph
 from kaltim_kg.config import Settings
 from kaltim_kg.dumps import write_dumps
-from kaltim_kg.errors import LoadError, ValidationFailed
+from kaltim_kg.errors import LoadError, StoreError, ValidationFailed
 from kaltim_kg.facts import Facts, data_files, read_facts
 from kaltim_kg.loader import BytesProgress, load_file, plan_sources
 from kaltim_kg.statistics import compute_statistics
@@ -66,6 +66,7 @@ def graph_counts(store: pyoxigraph.Store) -> dict[str, int]:
 def _finish(
     staging: Staging,
     store: pyoxigraph.Store,
+    base_uri: str,
     built_graphs: list[str],
     progress: Progress,
     loaded_graphs: dict[str, dict[str, Any]] | None = None,
@@ -95,6 +96,7 @@ def _finish(
     staging.write_manifest(
         {
             "software": f"kaltim-kg {__version__}",
+            "base_uri": base_uri,  # every IRI in the store is minted under it
             "graphs": counts,
             "built_graphs": sorted(built_graphs),
             # Graphs added by `load`: kept by later builds, listed for VoID and the catalog.
@@ -138,12 +140,31 @@ def build(
                 store.remove_graph(pyoxigraph.NamedNode(graph))
             progress(f"loading {len(built.dataset)} quads")
             store.bulk_load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
-            _finish(staging, store, new_graphs, progress, kept)
+            _finish(staging, store, settings.base_uri, new_graphs, progress, kept)
 
         staging.fill_database(fill)
     generation = store_dir.require_current()
     counts = generation.manifest["graphs"]
     return BuildResult(generation, sum(counts.values()), counts)
+
+
+def with_store_base(settings: Settings, explicit: bool) -> Settings:
+    """`settings` with the base IRI the store was built with.
+
+    Every IRI in a store is minted under one base, so a store keeps it: a later `build`,
+    `load` or `serve` without a base of its own uses the store's, and one that names a
+    different base is refused rather than mixing two (or serving pages that 404).
+    """
+    generation = StoreDir(settings.store_dir).current()
+    recorded = generation.manifest.get("base_uri") if generation is not None else None
+    if recorded is None or recorded == settings.base_uri:
+        return settings
+    if explicit:
+        raise StoreError(
+            f"{settings.store_dir}: its IRIs are under {recorded}, not {settings.base_uri}; "
+            "build into a new --store to publish under another base"
+        )
+    return settings.with_overrides(base_uri=recorded)
 
 
 def ensure_built(settings: Settings, progress: Progress = _quiet) -> Generation:
@@ -218,7 +239,7 @@ def load(
             for name in changed:
                 earlier = loaded.get(name, {}).get("files", [])
                 loaded[name] = {"files": [*earlier, *(f for f in files if f not in earlier)]}
-            _finish(staging, store, sorted(owned), progress, loaded, counts)
+            _finish(staging, store, settings.base_uri, sorted(owned), progress, loaded, counts)
             outcome.update(loaded={g: counts[g] for g in changed}, validated=checked)
 
         staging.fill_database(fill)

@@ -175,3 +175,36 @@ def test_installed_resources_are_found_from_any_directory(runner, tmp_path, monk
     result = runner.invoke(main, ["validate"])
     assert result.exit_code == 0
     assert Path.cwd() == tmp_path
+
+
+def test_a_store_keeps_the_base_iri_it_was_built_with(runner, tmp_path, monkeypatch):
+    monkeypatch.delenv("KALTIM_KG_BASE_URI", raising=False)
+    store, base = tmp_path / "s", "https://example.org/kg/"
+    assert runner.invoke(main, ["build", "--store", str(store), "--base-uri", base]).exit_code == 0
+    extra = tmp_path / "extra.nt"
+    extra.write_text(f'<{base}id/note/1> <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n')
+    loaded = runner.invoke(main, ["load", str(extra), "--store", str(store), "--no-validate"])
+    assert loaded.exit_code == 0, loaded.output
+    assert f"{base}graph/extra: 1 triples" in loaded.stdout  # not under the default base
+    rebuilt = runner.invoke(main, ["build", "--store", str(store)])  # no base named: the store's
+    assert rebuilt.exit_code == 0, rebuilt.output
+    manifest = StoreDir(store).require_current().manifest
+    assert manifest["base_uri"] == base
+    assert all(graph.startswith(base) for graph in manifest["graphs"])
+    other = runner.invoke(
+        main, ["build", "--store", str(store), "--base-uri", "https://x.example/"]
+    )
+    assert other.exit_code == 2
+    assert other.stderr.startswith(f"error: {store}: its IRIs are under {base}")
+    assert StoreDir(store).require_current().manifest["base_uri"] == base  # nothing changed
+
+
+def test_serve_takes_the_base_iri_from_the_store(runner, tmp_path, monkeypatch):
+    from kaltim_kg.config import load_settings
+    from kaltim_kg.publish import with_store_base
+
+    store, base = tmp_path / "s", "https://example.org/kg/"
+    assert runner.invoke(main, ["build", "--store", str(store), "--base-uri", base]).exit_code == 0
+    settings = load_settings(env={}, store_dir=store)
+    assert settings.base_uri != base
+    assert with_store_base(settings, explicit=False).base_uri == base

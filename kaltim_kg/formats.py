@@ -99,25 +99,34 @@ def negotiate(
 ) -> Format | None:
     """Pick the best offer for an Accept header (q-values, wildcards); None means 406.
 
-    No Accept header, or only `*/*`, selects `default` (else the first offer). Among offers
-    of equal quality the order of `offers` decides, so callers list their preference first.
+    No Accept header, or only `*/*`, selects `default` (else the first offer); `*/*;q=0`
+    accepts nothing. A type the
+    client names beats one that only a wildcard (`*/*`, `text/*`) matches at the same
+    quality; among those it names equally, the order of `offers` decides, so callers list
+    their preference first; among wildcard matches alone, `default` goes first.
     """
     default = default or offers[0]
     parsed = parse_accept(accept)
-    if not accept or not parsed or all(value == "*/*" for value, _ in parsed):
+    if not accept or not parsed:
         return default
+    named = {value.lower() for value, q in parsed if q > 0 and "*" not in value}
     best: Format | None = None
-    best_quality = 0.0
+    best_rank: tuple[float, bool, bool] = (0.0, False, False)
     for fmt in offers:
         # Wildcards (`text/*`) match canonical media types only: an alias such as text/xml
         # must not make SPARQL XML results the answer to a request for "any text".
         exact_alias = (q for value, q in parsed if value.lower() in _media(fmt.aliases))
         quality = max(parsed.quality(fmt.media_type), *exact_alias, 0)
-        if quality > best_quality:
-            best, best_quality = fmt, quality
-    if best is not None and parsed.quality(default.media_type) >= best_quality:
-        return default
+        is_named = bool(_names(fmt) & named)
+        rank = (quality, is_named, not is_named and fmt is default)
+        if quality > 0 and rank > best_rank:  # strictly: the earlier offer keeps a tie
+            best, best_rank = fmt, rank
     return best
+
+
+def _names(fmt: Format) -> set[str]:
+    """The media types that name `fmt` exactly."""
+    return {fmt.media_type.lower(), *(a.lower() for a in _media(fmt.aliases))}
 
 
 def _media(aliases: tuple[str, ...]) -> tuple[str, ...]:

@@ -178,11 +178,23 @@ def test_turtle_document_is_typed(client):
         ("text/html,application/rdf+xml", "html"),
         ("application/rdf+xml;q=0.5,text/html;q=.3", "rdf"),
         ("application/xhtml+xml;q=0.5", "html"),
+        # Turtle is the default only where the client leaves it open (wildcards).
+        ("text/turtle, text/html", "html"),
+        ("text/html, text/turtle", "html"),
+        ("application/ld+json, */*", "jsonld"),
+        ("*/*", "ttl"),
+        ("text/*", "ttl"),
     ],
 )
 def test_vapour_mixed_accept_headers(client, accept, suffix):
     _, location = first_hop(client, "/id/country/JP", accept)
     assert urlsplit(location).path == f"/id/country/JP.{suffix}"
+
+
+def test_nothing_acceptable_is_406(client):
+    for accept in ("*/*;q=0", "text/turtle;q=0, image/png"):
+        response = client.get("/id/country/JP", headers={"Accept": accept})
+        assert response.status_code == 406, accept
 
 
 def test_language_choice_survives_the_redirect(client):

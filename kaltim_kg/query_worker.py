@@ -15,6 +15,7 @@ import resource
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -79,6 +80,57 @@ def _dataset_arguments(job: Job) -> dict[str, object]:
     return {"use_default_graph_as_union": True}
 
 
+# A result bigger than this in the asked format is not kept whole: the query runs again and
+# is cut in TSV, where the engine stops after the rows the cap allows.
+FIRST_PASS_BYTES = 64 * 1024 * 1024
+
+
+class _Enough(Exception):
+    """Raised from a `_Sink`'s write to stop the engine's serialiser (and its evaluation)."""
+
+
+class _Sink:
+    """A write target for pyoxigraph's serialisers that stops them once more than
+    `max_bytes` bytes or `max_lines` lines have come: the rows past a cap are never
+    computed, however many the query would produce."""
+
+    def __init__(self, max_bytes: int | None = None, max_lines: int | None = None) -> None:
+        self.max_bytes, self.max_lines = max_bytes, max_lines
+        self.size = self.lines = 0
+        self.full = False
+        self._parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        chunk = bytes(data)
+        self._parts.append(chunk)
+        self.size += len(chunk)
+        if self.max_lines is not None:
+            self.lines += chunk.count(b"\n")
+        if (self.max_bytes is not None and self.size > self.max_bytes) or (
+            self.max_lines is not None and self.lines > self.max_lines
+        ):
+            self.full = True
+            raise _Enough
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+    def getvalue(self) -> bytes:
+        return b"".join(self._parts)
+
+
+def _serialise(result: pyoxigraph.QuerySolutions, fmt: Any, sink: _Sink) -> bool:
+    """Serialise `result` into `sink`: True if it all went, False if the sink stopped it."""
+    try:
+        result.serialize(sink, fmt)
+    except Exception:
+        if sink.full:
+            return False
+        raise
+    return True
+
+
 def _truncate_lines(tsv: bytes, max_rows: int) -> tuple[bytes, bool]:
     """Keep the header line and the first `max_rows` rows of a TSV result."""
     end = -1
@@ -112,24 +164,37 @@ def _permute_columns(tsv: bytes, permutation: list[int]) -> bytes:
 
 
 def _solutions(
-    result: pyoxigraph.QuerySolutions, fmt: Any, max_rows: int, star_order: tuple[str, ...] | None
+    result: pyoxigraph.QuerySolutions,
+    again: Callable[[], pyoxigraph.QuerySolutions],
+    fmt: Any,
+    max_rows: int,
+    star_order: tuple[str, ...] | None,
 ) -> tuple[bytes, bool]:
     """Serialise SELECT results natively, cutting them to `max_rows` rows.
 
     TSV has exactly one line per row, so it is the format rows are counted, cut and
-    reordered in; most results are small enough to skip that and go out as serialised.
+    reordered in; most results are small enough to skip that and go out as serialised. A
+    result too big to keep whole is run `again` and cut in TSV, where the engine stops
+    after the rows the cap allows.
     """
     permutation = _star_permutation(result, star_order)
     body: bytes | None = None
     if permutation is None and fmt in _MIN_ROW_BYTES:
-        body = result.serialize(format=fmt)
-        if len(body) <= _MIN_ROW_BYTES[fmt] * max_rows:
-            return body, False
-        if fmt == _XML and body.count(b"<result>") <= max_rows:
-            return body, False
+        sink = _Sink(max_bytes=FIRST_PASS_BYTES)
+        if _serialise(result, fmt, sink):
+            body = sink.getvalue()
+            if len(body) <= _MIN_ROW_BYTES[fmt] * max_rows:
+                return body, False
+            if fmt == _XML and body.count(b"<result>") <= max_rows:
+                return body, False
+        else:
+            result = again()
+    if body is not None:
         tsv = body if fmt == _TSV else _parse(body, fmt).serialize(format=_TSV)
     else:
-        tsv = result.serialize(format=_TSV)
+        lines = _Sink(max_lines=max_rows + 1)  # the header and the rows allowed, then stop
+        _serialise(result, _TSV, lines)
+        tsv = lines.getvalue()
         if permutation is not None:
             tsv = _permute_columns(tsv, permutation)
     tsv, truncated = _truncate_lines(tsv, max_rows)
@@ -147,14 +212,18 @@ def _parse(body: bytes, fmt: Any) -> Any:
 def run_job(store: pyoxigraph.Store, job: Job) -> Reply:
     """Run one job against an open store; engine errors become a Reply, never an exception."""
     fmt = BY_NAME[job.format_name]
-    try:
-        result = store.query(
+
+    def evaluate() -> Any:
+        return store.query(
             job.query, base_iri=job.base_iri, prefixes=PREFIXES, **_dataset_arguments(job)
         )
+
+    try:
+        result = evaluate()
         if isinstance(result, pyoxigraph.QueryBoolean):
             return Reply(result.serialize(format=fmt.oxigraph))
         if isinstance(result, pyoxigraph.QuerySolutions):
-            return Reply(*_solutions(result, fmt.oxigraph, job.max_rows, job.star_order))
+            return Reply(*_solutions(result, evaluate, fmt.oxigraph, job.max_rows, job.star_order))
         prefixes = PREFIXES if fmt.name in ("turtle", "trig", "jsonld") else None
         # Straight from the engine's iterator, no list (~0.7 ms per 1000 triples); islice
         # stops after `max_rows`, and one more triple means the result was cut.

@@ -101,7 +101,7 @@ class _Sink:
         self._parts: list[bytes] = []
 
     def write(self, data: bytes) -> int:
-        chunk = bytes(data)
+        chunk = data if type(data) is bytes else bytes(data)
         self._parts.append(chunk)
         self.size += len(chunk)
         if self.max_lines is not None:
@@ -117,7 +117,7 @@ class _Sink:
         pass
 
     def getvalue(self) -> bytes:
-        return b"".join(self._parts)
+        return self._parts[0] if len(self._parts) == 1 else b"".join(self._parts)
 
 
 def _serialise(result: pyoxigraph.QuerySolutions, fmt: Any, sink: _Sink) -> bool:

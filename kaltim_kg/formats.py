@@ -100,10 +100,10 @@ def negotiate(
     """Pick the best offer for an Accept header (q-values, wildcards); None means 406.
 
     No Accept header, or only `*/*`, selects `default` (else the first offer); `*/*;q=0`
-    accepts nothing. A type the
-    client names beats one that only a wildcard (`*/*`, `text/*`) matches at the same
-    quality; among those it names equally, the order of `offers` decides, so callers list
-    their preference first; among wildcard matches alone, `default` goes first.
+    accepts nothing. A type the client names beats one that only a wildcard (`*/*`,
+    `text/*`) matches at the same quality; among those it names equally, the order of
+    `offers` decides, so callers list their preference first; among wildcard matches
+    alone, `default` goes first.
     """
     default = default or offers[0]
     parsed = parse_accept(accept)

@@ -61,6 +61,11 @@ class QueryForbidden(QueryRejected):
     """The request asks for something a read-only, offline endpoint never does (an update)."""
 
 
+class ResultNotRepresentable(KaltimKGError):
+    """The answer cannot be written in the asked format (the engine's XML writers can
+    produce XML that is not well formed); another format can carry it."""
+
+
 class QueryUnavailable(KaltimKGError):
     """The query could not be answered now: timeout, overload or store trouble."""
 

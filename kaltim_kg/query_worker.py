@@ -15,6 +15,7 @@ import resource
 import sys
 import threading
 import time
+import xml.parsers.expat
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -62,7 +63,7 @@ class Reply:
 
     body: bytes = b""
     truncated: bool = False
-    error: str | None = None  # "syntax", "store" or "engine"
+    error: str | None = None  # "syntax", "store", "engine" or "format"
     message: str = ""
     generation: str = ""
     seconds: float = 0.0  # spent in this process on the job: evaluation and serialisation
@@ -205,6 +206,22 @@ def _solutions(
     return _parse(tsv, _TSV).serialize(format=fmt), truncated
 
 
+_XML_FORMATS = (_XML, pyoxigraph.RdfFormat.RDF_XML)
+
+
+def _check_xml(reply: Reply, format_name: str) -> None:
+    """Turn a body that is not well-formed XML into an error reply: the engine's writers
+    emit one for a predicate such as <http://ex.org/1> in RDF/XML, or a control character
+    in a literal, and a client's XML parser would fail on it."""
+    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")  # names must be QNames
+    try:
+        parser.Parse(reply.body, True)
+    except xml.parsers.expat.ExpatError as exc:
+        reply.body, reply.truncated = b"", False
+        reply.error = "format"
+        reply.message = f"the result cannot be written as {format_name}: {exc}"
+
+
 def _parse(body: bytes, fmt: Any) -> Any:
     return pyoxigraph.parse_query_results(body, format=fmt)
 
@@ -223,13 +240,17 @@ def run_job(store: pyoxigraph.Store, job: Job) -> Reply:
         if isinstance(result, pyoxigraph.QueryBoolean):
             return Reply(result.serialize(format=fmt.oxigraph))
         if isinstance(result, pyoxigraph.QuerySolutions):
-            return Reply(*_solutions(result, evaluate, fmt.oxigraph, job.max_rows, job.star_order))
-        prefixes = PREFIXES if fmt.name in ("turtle", "trig", "jsonld") else None
-        # Straight from the engine's iterator, no list (~0.7 ms per 1000 triples); islice
-        # stops after `max_rows`, and one more triple means the result was cut.
-        first = itertools.islice(result, job.max_rows)
-        body = pyoxigraph.serialize(first, format=fmt.oxigraph, prefixes=prefixes)
-        return Reply(body, next(result, None) is not None)
+            reply = Reply(*_solutions(result, evaluate, fmt.oxigraph, job.max_rows, job.star_order))
+        else:
+            prefixes = PREFIXES if fmt.name in ("turtle", "trig", "jsonld") else None
+            # Straight from the engine's iterator, no list (~0.7 ms per 1000 triples); islice
+            # stops after `max_rows`, and one more triple means the result was cut.
+            first = itertools.islice(result, job.max_rows)
+            body = pyoxigraph.serialize(first, format=fmt.oxigraph, prefixes=prefixes)
+            reply = Reply(body, next(result, None) is not None)
+        if fmt.oxigraph in _XML_FORMATS:
+            _check_xml(reply, fmt.name)
+        return reply
     except SyntaxError as exc:
         return Reply(error="syntax", message=str(exc))
     except OSError as exc:

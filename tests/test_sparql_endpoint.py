@@ -507,3 +507,20 @@ def test_a_result_too_big_to_keep_whole_is_run_again_and_cut_right(monkeypatch, 
                 fmt = pyoxigraph.QueryResultsFormat.from_extension(format_name)
                 rows = list(pyoxigraph.parse_query_results(reply.body, format=fmt))
                 assert [r["s"].value for r in rows] == [f"urn:s{i:03}" for i in range(max_rows)]
+
+
+@pytest.mark.parametrize(
+    ("query", "request_format"),
+    [
+        # RDF/XML cannot end an element name with a digit: the engine writes `<oxprefix:`
+        ("CONSTRUCT { <urn:a> <http://ex.org/1> <urn:b> } WHERE {}", {"format": "rdfxml"}),
+        # XML 1.0 has no U+0001, even escaped: the engine writes it raw
+        ('SELECT ("a\\u0001b" AS ?x) {}', {"format": "xml"}),
+    ],
+)
+def test_xml_the_engine_cannot_write_well_formed_is_406(client, query, request_format):
+    response = client.get("/sparql", query_string={"query": query, **request_format})
+    assert response.status_code == 406, response.data
+    assert response.mimetype == "text/plain" and response.data.decode().count("\n") == 1
+    other = client.get("/sparql", query_string={"query": query, "format": "json"})
+    assert other.status_code == 200  # the same answer in a format that can carry it

@@ -29,7 +29,12 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from kaltim_kg.config import Settings, available_cores
-from kaltim_kg.errors import QuerySyntaxError, QueryTimeout, QueryUnavailable
+from kaltim_kg.errors import (
+    QuerySyntaxError,
+    QueryTimeout,
+    QueryUnavailable,
+    ResultNotRepresentable,
+)
 from kaltim_kg.handoff import (
     SERVER_POLL_SECONDS,
     poll_readable,
@@ -264,6 +269,8 @@ def _answer(reply: Reply, seconds: float) -> Answer:
         raise QuerySyntaxError(reply.message)
     if reply.error == "store":
         raise QueryUnavailable(reply.message)
+    if reply.error == "format":
+        raise ResultNotRepresentable(reply.message)
     if reply.error is not None:
         raise QuerySyntaxError(f"the query cannot be evaluated: {reply.message}")
     return Answer(reply.body, reply.truncated, reply.generation, seconds, reply.seconds)

@@ -18,6 +18,7 @@ from kaltim_kg.errors import (
     QueryRejected,
     QueryTimeout,
     QueryUnavailable,
+    ResultNotRepresentable,
     StoreError,
 )
 from kaltim_kg.formats import BY_NAME, Format, by_name, negotiate
@@ -222,6 +223,11 @@ def rejected(error: QueryRejected) -> Response:
     if len(reason) > MAX_REASON:  # the parser lists every token it expected; keep the start
         reason = reason[:MAX_REASON] + " …"
     return _plain(BadRequest.code, f"bad query: {reason}")
+
+
+@bp.errorhandler(ResultNotRepresentable)
+def not_representable(error: ResultNotRepresentable) -> Response:
+    return _plain(406, f"{error}; ask for another format")
 
 
 @bp.errorhandler(QueryUnavailable)

@@ -130,8 +130,8 @@ def endpoint() -> Response:
     g.sparql_cache = "miss" if cached is None else "hit"
     if cached is None:
         answer = pool_for(settings).run(job, settings.query_timeout)
-        g.sparql_engine_seconds = answer.seconds
-        g.sparql_worker_seconds = answer.engine_seconds
+        g.sparql_query_seconds = answer.seconds
+        g.sparql_engine_seconds = answer.engine_seconds
         cached = CachedResult(answer.body, fmt.content_type, answer.truncated)
         if cache is not None and key is not None:  # only here: every failure above raised
             # Stored under the generation the worker read, which a build may have just moved.

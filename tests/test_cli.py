@@ -199,7 +199,7 @@ def test_a_store_keeps_the_base_iri_it_was_built_with(runner, tmp_path, monkeypa
     assert StoreDir(store).require_current().manifest["base_uri"] == base  # nothing changed
 
 
-def test_serve_takes_the_base_iri_from_the_store(runner, tmp_path, monkeypatch):
+def test_settings_without_a_base_take_the_store_s(runner, tmp_path):
     from kaltim_kg.config import load_settings
     from kaltim_kg.publish import with_store_base
 

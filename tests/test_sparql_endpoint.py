@@ -349,7 +349,12 @@ def test_head_answers_like_get_without_a_body(client):
 
 @pytest.mark.parametrize(
     ("method", "path", "status"),
-    [("TRACE", "/sparql", 405), ("PROPFIND", "/sparql", 405), ("GET", "/no/such/page", 404)],
+    [
+        ("PUT", "/sparql", 405),
+        ("TRACE", "/sparql", 405),
+        ("PROPFIND", "/sparql", 405),
+        ("GET", "/no/such/page", 404),
+    ],
 )
 def test_routing_errors_are_one_plain_line_too(client, method, path, status):
     response = client.open(path, method=method)

@@ -48,8 +48,5 @@ def _not_found(error: NotFound) -> Response:
 
 
 def _method_not_allowed(error: MethodNotAllowed) -> Response:
-    if request.path.rstrip("/") == "/sparql":
-        allowed = sparql.ALLOWED_METHODS  # the route takes PUT & co. only to refuse them
-    else:
-        allowed = ", ".join(sorted(error.valid_methods or ()))
-    return plain(405, f"{request.method} is not allowed here", Allow=allowed)
+    allowed = ", ".join(sorted(error.valid_methods or ()))
+    return plain(405, f"{request.method} is not allowed here; use {allowed}", Allow=allowed)

@@ -89,19 +89,11 @@ def _check(scan: QueryScan) -> None:
         raise QueryRejected(f"query nests brackets deeper than {MAX_NESTING} levels")
 
 
-@bp.route(
-    "/sparql", methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"], strict_slashes=False
-)
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"], strict_slashes=False)
 def endpoint() -> Response:
-    """SPARQL 1.1 Protocol query operation; a bare GET describes the service."""
+    """SPARQL 1.1 Protocol query operation; a bare GET (or HEAD) describes the service."""
     if request.method == "OPTIONS":
         return Response(status=204, headers={"Allow": ALLOWED_METHODS})
-    if request.method not in ("GET", "HEAD", "POST"):  # HEAD: GET's headers, no body
-        return _plain(
-            405,
-            f"{request.method} is not allowed; query with GET or POST",
-            {"Allow": ALLOWED_METHODS},
-        )
     settings = current.settings()
     operation = read_query_request(request, settings.max_request_bytes)
     if operation.query is None:

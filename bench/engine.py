@@ -29,9 +29,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from run import JSON, PREFIXES, queries  # noqa: E402
 
-from kaltim_kg.query_worker import Job, run_job  # noqa: E402
-from kaltim_kg.store import StoreDir  # noqa: E402
-from kaltim_kg.web.guard import QueryPool  # noqa: E402
+from kaltim_kg.query.pool import QueryPool  # noqa: E402
+from kaltim_kg.query.worker import Job, run_job  # noqa: E402
+from kaltim_kg.store.generations import StoreDir  # noqa: E402
 
 FIRST_FLOW = (
     "SELECT ?f WHERE { ?f a <https://w3id.org/kaltim-kg/ontology#ExportFlow> } ORDER BY ?f LIMIT 1"

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from engine import first_flow  # noqa: E402
 from run import PREFIXES, queries  # noqa: E402
 
-from kaltim_kg.store import StoreDir  # noqa: E402
+from kaltim_kg.store.generations import StoreDir  # noqa: E402
 
 SHORT = {
     "https://w3id.org/kaltim-kg/ontology#": "kkg:",

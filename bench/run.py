@@ -2,8 +2,8 @@
 
     python bench/run.py --triples 100000 [--clients 1,8] [--seconds 5]
 
-1. generates synthetic statistics (`kaltim_kg.synth`), builds the article into a fresh store
-   in a temporary folder and loads the statistics beside it (`kaltim_kg.publish.load`);
+1. generates synthetic statistics (`kaltim_kg.graph.synth`), builds the article into a fresh store
+   in a temporary folder and loads the statistics beside it (`kaltim_kg.store.publish.load`);
 2. starts each target on a free loopback port: (a) ours, `python -m kaltim_kg serve`, skipped
    with a message when this checkout has no `serve` command yet; (b) raw pyoxigraph, the
    store's N-Quads dump in memory, behind a threaded wsgiref server; (c) Flask + rdflib;
@@ -40,8 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kaltim_kg.config import load_settings  # noqa: E402
-from kaltim_kg.publish import build, load  # noqa: E402
-from kaltim_kg.synth import synthesize  # noqa: E402
+from kaltim_kg.graph.synth import synthesize  # noqa: E402
+from kaltim_kg.store.publish import build, load  # noqa: E402
 
 PREFIXES = """PREFIX kkg: <https://w3id.org/kaltim-kg/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -183,7 +183,7 @@ def tree_rss_mb(pid: int) -> float:
 
 def tree_cpu_seconds(pid: int) -> dict[str, float]:
     """CPU seconds (user + system) used so far by a server's processes: query processes
-    (ours: `kaltim_kg.query_worker`) apart from the rest (HTTP, protocol, the hop)."""
+    (ours: `kaltim_kg.query.worker`) apart from the rest (HTTP, protocol, the hop)."""
     used = {"server": 0.0, "query processes": 0.0}
     for member in _process_tree(pid):
         try:
@@ -191,7 +191,7 @@ def tree_cpu_seconds(pid: int) -> dict[str, float]:
             command = Path(f"/proc/{member}/cmdline").read_bytes()
         except OSError:
             continue  # gone meanwhile
-        kind = "query processes" if b"kaltim_kg.query_worker" in command else "server"
+        kind = "query processes" if b"kaltim_kg.query.worker" in command else "server"
         used[kind] += (int(fields[11]) + int(fields[12])) / _TICKS
     return used
 

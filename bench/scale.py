@@ -17,11 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kaltim_kg.build import ontology_graph
 from kaltim_kg.config import load_settings
-from kaltim_kg.publish import build, load
-from kaltim_kg.synth import synthesize
-from kaltim_kg.validate import validate_store
+from kaltim_kg.graph.build import ontology_graph
+from kaltim_kg.graph.synth import synthesize
+from kaltim_kg.graph.validate import validate_store
+from kaltim_kg.store.publish import build, load
 
 
 class Phases:

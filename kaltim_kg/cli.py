@@ -16,8 +16,8 @@ import click
 
 from kaltim_kg import __version__
 from kaltim_kg.config import ENV_PREFIX, Settings, load_settings
-from kaltim_kg.dumps import DUMPS_BY_NAME
 from kaltim_kg.errors import FactsErrors, KaltimKGError, ValidationFailed
+from kaltim_kg.store.dumps import DUMPS_BY_NAME
 
 EXIT_INVALID = 1
 EXIT_ERROR = 2
@@ -51,7 +51,7 @@ def _settings(**overrides: Any) -> Settings:
 def _store_settings(**overrides: Any) -> Settings:
     """Settings for a command that writes or serves a store: the base IRI is the store's
     own, unless this command names one (then it must be the same)."""
-    from kaltim_kg.publish import with_store_base
+    from kaltim_kg.store.publish import with_store_base
 
     settings = _settings(**overrides)
     explicit = overrides.get("base_uri") is not None or bool(os.environ.get(BASE_URI_VARIABLE))
@@ -93,7 +93,7 @@ def main() -> None:
 @base_option
 def build(store_dir: Path | None, data_dir: Path | None, base_uri: str | None) -> None:
     """Facts → graph → SHACL gate → store + dumps, published atomically."""
-    from kaltim_kg.publish import build as run_build
+    from kaltim_kg.store.publish import build as run_build
 
     settings = _store_settings(store_dir=store_dir, data_dir=data_dir, base_uri=base_uri)
     started = time.monotonic()
@@ -119,9 +119,9 @@ def validate(
 
     Exit 0: conforms; 1: does not conform; 2: error (unreadable input).
     """
-    from kaltim_kg.build import ontology_graph
-    from kaltim_kg.publish import check
-    from kaltim_kg.validate import validate_graph
+    from kaltim_kg.graph.build import ontology_graph
+    from kaltim_kg.graph.validate import validate_graph
+    from kaltim_kg.store.publish import check
 
     settings = _settings(data_dir=data_dir, base_uri=base_uri)
     rdf_files = [f for f in files if f.suffix not in (".yaml", ".yml")]
@@ -171,7 +171,7 @@ def _parse_rdf(paths: list[Path]) -> Any:
 @store_option
 def query(query_or_file: str, fmt: str, store_dir: Path | None) -> None:
     """Run a SPARQL query (text or a file) against the local store."""
-    from kaltim_kg.local_query import run_local_query
+    from kaltim_kg.query.local import run_local_query
 
     settings = _settings(store_dir=store_dir)
     with _errors():
@@ -208,7 +208,7 @@ def _query_text(query_or_file: str) -> str:
 @store_option
 def dump(fmt: str, output: Path | None, store_dir: Path | None) -> None:
     """Write a dump of the current store generation."""
-    from kaltim_kg.store import StoreDir
+    from kaltim_kg.store.generations import StoreDir
 
     settings = _settings(store_dir=store_dir)
     with _errors():
@@ -260,8 +260,8 @@ def serve(
     base_uri: str | None,
 ) -> None:
     """Serve the SPARQL endpoint and the linked data (builds the store first if empty)."""
-    from kaltim_kg.publish import ensure_built
     from kaltim_kg.server import ensure_port_free, run_server
+    from kaltim_kg.store.publish import ensure_built
 
     settings = _store_settings(
         host=host,
@@ -334,7 +334,7 @@ def load(
     base_uri: str | None,
 ) -> None:
     """Stream RDF files (nt, nq, ttl, trig, and .gz) into the store as named graphs, atomically."""
-    from kaltim_kg.publish import load as run_load
+    from kaltim_kg.store.publish import load as run_load
 
     settings = _store_settings(store_dir=store_dir, base_uri=base_uri)
     total = sum(f.stat().st_size for f in files if f.is_file())
@@ -373,7 +373,7 @@ def load(
 @base_option
 def synth(triples: int, seed: int, output: Path, base_uri: str | None) -> None:
     """Generate seeded synthetic export statistics (our vocabulary, SHACL-valid) as N-Triples."""
-    from kaltim_kg.synth import synthesize
+    from kaltim_kg.graph.synth import synthesize
 
     settings = _settings(base_uri=base_uri)
     started = time.monotonic()

@@ -25,8 +25,8 @@ from kaltim_kg.lifetime import die_with_parent
 
 def _worker_app(settings: Settings) -> Flask:
     """Each worker process builds its app and starts its query processes before serving."""
+    from kaltim_kg.query.pool import pool_for
     from kaltim_kg.web import create_app
-    from kaltim_kg.web.guard import pool_for
 
     die_with_parent()
     app = create_app(settings)

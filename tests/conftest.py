@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kaltim_kg.config import Settings, load_settings
-from kaltim_kg.publish import BuildResult, build
+from kaltim_kg.store.publish import BuildResult, build
 from kaltim_kg.web import create_app
 
 

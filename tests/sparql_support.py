@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pyoxigraph
 
-from kaltim_kg.publish import graph_counts
-from kaltim_kg.store import StoreDir
+from kaltim_kg.store.generations import StoreDir
+from kaltim_kg.store.publish import graph_counts
 
 
 def make_store(root: Path, graphs: dict[str, str]) -> StoreDir:

@@ -15,7 +15,7 @@ from rdflib.namespace import RDF
 
 from kaltim_kg.cli import main
 from kaltim_kg.namespaces import SH
-from kaltim_kg.store import StoreDir
+from kaltim_kg.store.generations import StoreDir
 from tests.factfiles import copy_data, line_of, replace_once
 
 
@@ -201,7 +201,7 @@ def test_a_store_keeps_the_base_iri_it_was_built_with(runner, tmp_path, monkeypa
 
 def test_settings_without_a_base_take_the_store_s(runner, tmp_path):
     from kaltim_kg.config import load_settings
-    from kaltim_kg.publish import with_store_base
+    from kaltim_kg.store.publish import with_store_base
 
     store, base = tmp_path / "s", "https://example.org/kg/"
     assert runner.invoke(main, ["build", "--store", str(store), "--base-uri", base]).exit_code == 0

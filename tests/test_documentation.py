@@ -7,8 +7,8 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL
 
+from kaltim_kg.graph.validate import shapes_graph
 from kaltim_kg.namespaces import KKG, SH
-from kaltim_kg.validate import shapes_graph
 from tests.html_page import find, parse_html
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

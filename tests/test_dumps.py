@@ -9,8 +9,8 @@ import pyoxigraph
 from rdflib import Dataset, Graph
 
 from kaltim_kg.config import load_settings
-from kaltim_kg.dumps import DUMP_FORMATS, DUMPS_BY_NAME, serialise, write_dumps
-from kaltim_kg.publish import build
+from kaltim_kg.store.dumps import DUMP_FORMATS, DUMPS_BY_NAME, serialise, write_dumps
+from kaltim_kg.store.publish import build
 
 EX = "http://example.org/"
 
@@ -73,7 +73,7 @@ def test_portable_paths_give_the_same_bytes(monkeypatch) -> None:
     """No `sort`/`sed`, or triples in the default graph: other paths, same dump."""
     store = _store_with_a_shared_triple()
     expected = {name: serialise(store, DUMPS_BY_NAME[name]) for name in ("nt", "nq")}
-    monkeypatch.setattr("kaltim_kg.dumps.shutil.which", lambda _: None)
+    monkeypatch.setattr("kaltim_kg.store.dumps.shutil.which", lambda _: None)
     assert {name: serialise(store, DUMPS_BY_NAME[name]) for name in ("nt", "nq")} == expected
     monkeypatch.undo()
     quad = next(iter(store.quads_for_pattern(None, None, None, None)))

@@ -8,7 +8,7 @@ import pytest
 
 from kaltim_kg.config import resource_dir
 from kaltim_kg.errors import FactsErrors
-from kaltim_kg.facts import data_files, read_facts
+from kaltim_kg.facts.reader import data_files, read_facts
 from tests.factfiles import copy_data, line_of, replace_once
 
 WOOD_SG = "{year: 2020, commodity: processed-wood, destination: SG,"

@@ -1,4 +1,4 @@
-"""The brief poll before sleeping on a query hop (kaltim_kg.handoff)."""
+"""The brief poll before sleeping on a query hop (kaltim_kg.query.handoff)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from kaltim_kg.handoff import poll_readable, readable_poller, wait_readable
+from kaltim_kg.query.handoff import poll_readable, readable_poller, wait_readable
 
 
 def test_a_message_already_there_is_seen_at_once():

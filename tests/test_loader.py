@@ -14,8 +14,8 @@ from click.testing import CliRunner
 
 from kaltim_kg.cli import main
 from kaltim_kg.config import Settings, load_settings
-from kaltim_kg.publish import BuildResult, build
-from kaltim_kg.store import StoreDir
+from kaltim_kg.store.generations import StoreDir
+from kaltim_kg.store.publish import BuildResult, build
 
 BASE = "https://w3id.org/kaltim-kg/"
 EX = "http://example.org/"

@@ -18,9 +18,9 @@ from typing import IO
 import pyoxigraph
 import pytest
 
-from kaltim_kg import loader
 from kaltim_kg.errors import LoadError
-from kaltim_kg.loader import (
+from kaltim_kg.store import loader
+from kaltim_kg.store.loader import (
     THREAD_NAME,
     LoadSource,
     _Chunk,
@@ -173,7 +173,7 @@ def _turtle(count: int, blank_node_at: int | None = None) -> str:
 def test_turtle_is_rewritten_in_chunks_with_the_same_quads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blank_node_at: int | None
 ) -> None:
-    monkeypatch.setattr("kaltim_kg.loader.REWRITE_QUADS", 50)
+    monkeypatch.setattr("kaltim_kg.store.loader.REWRITE_QUADS", 50)
     rewrites = _count_rewrites(monkeypatch)
     text = _turtle(300, blank_node_at)
     path = _write(tmp_path / "many.ttl.gz", text)
@@ -201,7 +201,7 @@ def _count_rewrites(monkeypatch: pytest.MonkeyPatch) -> list[pyoxigraph.RdfForma
 
 
 def test_trig_graphs_survive_the_rewrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kaltim_kg.loader.REWRITE_QUADS", 7)
+    monkeypatch.setattr("kaltim_kg.store.loader.REWRITE_QUADS", 7)
     rewrites = _count_rewrites(monkeypatch)
     blocks = [f"@prefix ex: <{EX}> ."]
     blocks += [f"ex:g{n % 3} {{ ex:s{n} ex:p ex:o{n} . }}" for n in range(40)]
@@ -219,7 +219,7 @@ def test_trig_graphs_survive_the_rewrite(tmp_path: Path, monkeypatch: pytest.Mon
 def test_turtle_syntax_error_keeps_its_file_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blank_node_at: int | None
 ) -> None:
-    monkeypatch.setattr("kaltim_kg.loader.REWRITE_QUADS", 20)
+    monkeypatch.setattr("kaltim_kg.store.loader.REWRITE_QUADS", 20)
     lines = _turtle(200, blank_node_at).splitlines()
     lines[301] = "ex:broken ex:p ex:o"  # file line 302; the statement runs into the next
     path = _write(tmp_path / "bad.ttl", "\n".join(lines) + "\n")

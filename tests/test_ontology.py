@@ -8,7 +8,7 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kaltim_kg.build import ontology_graph
+from kaltim_kg.graph.build import ontology_graph
 from kaltim_kg.namespaces import KKG, ONTOLOGY_IRI, graph_iri
 
 CONTRACT_CLASSES = ["Agency", "SMECohort", "Commodity", "Country", "Region", "ExportFlow"]

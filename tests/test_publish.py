@@ -9,13 +9,13 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-from kaltim_kg.build import build_dataset
-from kaltim_kg.dumps import CHECKSUMS, DUMP_FORMATS
 from kaltim_kg.errors import FactsErrors, StoreError, ValidationFailed
+from kaltim_kg.graph.build import build_dataset
 from kaltim_kg.namespaces import KKG, graph_iri
-from kaltim_kg.publish import build
-from kaltim_kg.statistics import StatisticsCancelled
-from kaltim_kg.store import StoreDir
+from kaltim_kg.store.dumps import CHECKSUMS, DUMP_FORMATS
+from kaltim_kg.store.generations import StoreDir
+from kaltim_kg.store.publish import build
+from kaltim_kg.store.statistics import StatisticsCancelled
 from tests.factfiles import copy_data, replace_once
 
 
@@ -100,7 +100,7 @@ def test_shacl_violation_blocks_publication(fresh_store, monkeypatch):
         built.dataset.remove((None, KKG.hsCode, None, None))
         return built
 
-    monkeypatch.setattr("kaltim_kg.publish.build_dataset", without_hs_codes)
+    monkeypatch.setattr("kaltim_kg.store.publish.build_dataset", without_hs_codes)
     with pytest.raises(ValidationFailed) as failed:
         build(fresh_store)
     assert any("id/commodity/shrimp (kkg:hsCode)" in line for line in failed.value.lines)
@@ -114,7 +114,7 @@ def test_a_failure_while_writing_discards_the_staged_generation(fresh_store, mon
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("kaltim_kg.publish.write_dumps", broken)
+    monkeypatch.setattr("kaltim_kg.store.publish.write_dumps", broken)
     with pytest.raises(OSError, match="disk full"):
         build(fresh_store)
     assert snapshot(fresh_store.store_dir) == before
@@ -143,8 +143,8 @@ def test_ctrl_c_while_writing_stops_the_statistics_too(fresh_store, monkeypatch)
         time.sleep(0.1)  # the statistics are under way
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("kaltim_kg.publish.compute_statistics", statistics)
-    monkeypatch.setattr("kaltim_kg.publish.write_dumps", interrupted)
+    monkeypatch.setattr("kaltim_kg.store.publish.compute_statistics", statistics)
+    monkeypatch.setattr("kaltim_kg.store.publish.write_dumps", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build(fresh_store)
     assert seen == ["cancelled"]

@@ -6,7 +6,7 @@ import pyoxigraph
 import pytest
 from rdflib import Graph
 
-from kaltim_kg.query_worker import Job, run_job
+from kaltim_kg.query.worker import Job, run_job
 
 EX = "http://example.org/"
 

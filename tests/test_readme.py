@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kaltim_kg.cli import main
-from kaltim_kg.local_query import run_local_query
+from kaltim_kg.query.local import run_local_query
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 EXAMPLE = re.compile(r"```sparql\n(?P<query>.*?)\n```\s*```text\n(?P<answer>.*?)```", re.DOTALL)

@@ -6,7 +6,7 @@ import pyoxigraph
 from flask import render_template
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kaltim_kg.describe import describe
+from kaltim_kg.graph.describe import describe
 from kaltim_kg.web.labels import Labeller
 from kaltim_kg.web.presentation import Presenter
 from kaltim_kg.web.texts import texts

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from kaltim_kg.config import load_settings
-from kaltim_kg.web.result_cache import CachedResult, CacheKey, ResultCache
+from kaltim_kg.query.cache import CachedResult, CacheKey, ResultCache
 
 
 def key(

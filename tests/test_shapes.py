@@ -6,9 +6,9 @@ import pytest
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 
-from kaltim_kg.build import ontology_graph
+from kaltim_kg.graph.build import ontology_graph
+from kaltim_kg.graph.validate import hoist_property_shapes, shapes_graph, validate_graph
 from kaltim_kg.namespaces import SH
-from kaltim_kg.validate import hoist_property_shapes, shapes_graph, validate_graph
 
 PREFIXES = """
 @prefix kkg: <https://w3id.org/kaltim-kg/ontology#> .

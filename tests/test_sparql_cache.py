@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sparql_support import make_store, numbered_triples
 
-from kaltim_kg.publish import build, load
+from kaltim_kg.store.publish import build, load
 from kaltim_kg.web import create_app
 
 JSON = "application/sparql-results+json"

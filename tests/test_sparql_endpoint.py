@@ -489,8 +489,8 @@ def test_workers_follow_a_new_generation(fresh_store):
 def test_a_result_too_big_to_keep_whole_is_run_again_and_cut_right(monkeypatch, format_name):
     """Past FIRST_PASS_BYTES the first serialisation stops and the query runs again in TSV:
     the rows that fit the cap must come back exactly, in the asked format."""
-    from kaltim_kg import query_worker
-    from kaltim_kg.query_worker import Job, run_job
+    from kaltim_kg.query import worker as query_worker
+    from kaltim_kg.query.worker import Job, run_job
 
     store = pyoxigraph.Store()
     p = pyoxigraph.NamedNode("urn:p")

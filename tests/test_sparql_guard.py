@@ -13,11 +13,11 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-from kaltim_kg import query_worker
 from kaltim_kg.errors import QueryTimeout, QueryUnavailable
-from kaltim_kg.query_worker import Job, _OpenStore
-from kaltim_kg.store import StoreDir
-from kaltim_kg.web.guard import QueryPool, _Admission
+from kaltim_kg.query import worker as query_worker
+from kaltim_kg.query.pool import QueryPool, _Admission
+from kaltim_kg.query.worker import Job, _OpenStore
+from kaltim_kg.store.generations import StoreDir
 from tests.processes import alive
 
 ASK = Job("ASK { ?s ?p ?o }", "json", 10)
@@ -231,8 +231,8 @@ def test_query_processes_exit_mid_query_when_their_server_process_dies(settings,
     script.write_text(
         "import sys, threading, time\n"
         "from pathlib import Path\n"
-        "from kaltim_kg.query_worker import Job\n"
-        "from kaltim_kg.web.guard import QueryPool\n"
+        "from kaltim_kg.query.worker import Job\n"
+        "from kaltim_kg.query.pool import QueryPool\n"
         "pool = QueryPool(Path(sys.argv[1]), 1)\n"
         "runaway = Job('SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }',"
         " 'json', 10)\n"

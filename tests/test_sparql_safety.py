@@ -278,8 +278,8 @@ def test_workers_have_no_network_even_if_the_lexer_missed_service(settings, list
             pytest.fail("network namespaces unavailable on CI")
         pytest.skip("this machine does not allow network namespaces")
     from kaltim_kg.errors import QueryRejected, QueryUnavailable
-    from kaltim_kg.query_worker import Job
-    from kaltim_kg.web.guard import pool_for
+    from kaltim_kg.query.pool import pool_for
+    from kaltim_kg.query.worker import Job
 
     pool = pool_for(settings)
     query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}"

@@ -7,7 +7,7 @@ import threading
 import pyoxigraph
 import pytest
 
-from kaltim_kg.web.query_scan import MAX_NESTING, scan_query
+from kaltim_kg.query.scan import MAX_NESTING, scan_query
 
 
 @pytest.mark.parametrize(

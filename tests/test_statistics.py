@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph
 import pytest
 
-from kaltim_kg.statistics import StatisticsCancelled, compute_statistics, namespace_of
+from kaltim_kg.store.statistics import StatisticsCancelled, compute_statistics, namespace_of
 
 NQUADS = b"""
 <http://ex/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://ex/C> <http://ex/g1> .

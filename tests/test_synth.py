@@ -9,11 +9,11 @@ from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from kaltim_kg.build import ontology_graph
 from kaltim_kg.cli import main
+from kaltim_kg.graph.build import ontology_graph
+from kaltim_kg.graph.synth import synthesize
+from kaltim_kg.graph.validate import validate_graph
 from kaltim_kg.namespaces import KKG
-from kaltim_kg.synth import synthesize
-from kaltim_kg.validate import validate_graph
 
 
 def _graph(path: Path) -> Graph:

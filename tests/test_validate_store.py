@@ -5,11 +5,11 @@ from __future__ import annotations
 import pyoxigraph
 import pytest
 
-from kaltim_kg.build import ontology_graph
 from kaltim_kg.errors import ShapesError
+from kaltim_kg.graph.build import ontology_graph
+from kaltim_kg.graph.synth import synthesize
+from kaltim_kg.graph.validate import shapes_graph, target_classes, validate_store
 from kaltim_kg.namespaces import KKG
-from kaltim_kg.synth import synthesize
-from kaltim_kg.validate import shapes_graph, target_classes, validate_store
 
 GRAPH = "http://example.org/synthetic"
 

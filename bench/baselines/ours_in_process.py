@@ -18,8 +18,8 @@ from pathlib import Path
 from flask import Flask
 
 from kaltim_kg.config import Settings, load_settings
-from kaltim_kg.query_worker import Job, _OpenStore, run_job
-from kaltim_kg.web import guard
+from kaltim_kg.query import pool as guard
+from kaltim_kg.query.worker import Job, _OpenStore, run_job
 
 
 class InProcessPool:

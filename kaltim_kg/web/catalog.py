@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, request
 
-from kaltim_kg.dcat import PROFILES, catalog_graph
-from kaltim_kg.metadata import Release, Site
-from kaltim_kg.store import MANIFEST
-from kaltim_kg.void import void_graph
+from kaltim_kg.catalog.dcat import PROFILES, catalog_graph
+from kaltim_kg.catalog.metadata import Release, Site
+from kaltim_kg.catalog.void import void_graph
+from kaltim_kg.store.generations import MANIFEST
 from kaltim_kg.web import current
 from kaltim_kg.web.negotiation import (
     RDF_FORMATS,

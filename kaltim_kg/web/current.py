@@ -13,7 +13,7 @@ import pyoxigraph
 from flask import Flask, current_app
 
 from kaltim_kg.config import Settings
-from kaltim_kg.store import Generation, StoreDir
+from kaltim_kg.store.generations import Generation, StoreDir
 
 
 @dataclass(frozen=True)

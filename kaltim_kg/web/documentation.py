@@ -11,7 +11,7 @@ from flask import Blueprint, Response, render_template, url_for
 from rdflib import Graph
 
 from kaltim_kg.formats import Format
-from kaltim_kg.validate import shapes_graph
+from kaltim_kg.graph.validate import shapes_graph
 from kaltim_kg.web import current
 from kaltim_kg.web.labels import Labeller
 from kaltim_kg.web.negotiation import (

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from flask import Blueprint, Response, render_template, send_file, url_for
 
-from kaltim_kg import jsonld
-from kaltim_kg.dumps import CHECKSUMS, DUMP_FORMATS, DUMPS_BY_NAME, DumpFormat
 from kaltim_kg.formats import Format
+from kaltim_kg.graph import jsonld
+from kaltim_kg.store.dumps import CHECKSUMS, DUMP_FORMATS, DUMPS_BY_NAME, DumpFormat
 from kaltim_kg.web import current
 from kaltim_kg.web.negotiation import HTML, choose_format, conditional, html_response, plain
 from kaltim_kg.web.texts import request_language, texts

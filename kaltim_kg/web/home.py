@@ -8,7 +8,7 @@ from decimal import Decimal
 import pyoxigraph
 from flask import Blueprint, Response, render_template
 
-from kaltim_kg.metadata import DESCRIPTION, TITLE
+from kaltim_kg.catalog.metadata import DESCRIPTION, TITLE
 from kaltim_kg.web import current
 from kaltim_kg.web.addresses import local_path
 from kaltim_kg.web.current import Opened

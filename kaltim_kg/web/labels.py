@@ -6,7 +6,7 @@ import pyoxigraph
 from pyoxigraph import NamedNode
 from rdflib.namespace import FOAF, OWL, PROV, RDF, RDFS, SKOS
 
-from kaltim_kg.jsonld import compact_iri
+from kaltim_kg.graph.jsonld import compact_iri
 from kaltim_kg.namespaces import KKG, SCHEMA
 
 LANGUAGES = ("id", "en")

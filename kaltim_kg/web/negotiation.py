@@ -8,8 +8,8 @@ import pyoxigraph
 from flask import Response, request
 from rdflib import Graph
 
-from kaltim_kg import jsonld
 from kaltim_kg.formats import BY_NAME, Format, by_name, negotiate
+from kaltim_kg.graph import jsonld
 from kaltim_kg.namespaces import PREFIXES
 
 HTML = BY_NAME["html"]

@@ -10,8 +10,8 @@ import pyoxigraph
 from pyoxigraph import NamedNode
 from rdflib.namespace import PROV, RDF
 
-from kaltim_kg.describe import Description
-from kaltim_kg.jsonld import compact_iri
+from kaltim_kg.graph.describe import Description
+from kaltim_kg.graph.jsonld import compact_iri
 from kaltim_kg.namespaces import KKG, SCHEMA
 from kaltim_kg.web.addresses import local_path
 from kaltim_kg.web.labels import Labeller

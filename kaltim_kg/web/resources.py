@@ -13,8 +13,8 @@ import re
 
 from flask import Blueprint, Response, render_template, request, url_for
 
-from kaltim_kg.describe import describe, exists
 from kaltim_kg.formats import Format
+from kaltim_kg.graph.describe import describe, exists
 from kaltim_kg.web import current
 from kaltim_kg.web.addresses import data_iri
 from kaltim_kg.web.labels import Labeller

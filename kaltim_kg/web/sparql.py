@@ -22,13 +22,13 @@ from kaltim_kg.errors import (
     StoreError,
 )
 from kaltim_kg.formats import BY_NAME, Format, by_name, negotiate
-from kaltim_kg.query_worker import Job
-from kaltim_kg.store import StoreDir
+from kaltim_kg.query.cache import CachedResult, CacheKey, ResultCache
+from kaltim_kg.query.pool import pool_for
+from kaltim_kg.query.scan import MAX_NESTING, QueryScan, scan_query
+from kaltim_kg.query.worker import Job
+from kaltim_kg.store.generations import StoreDir
 from kaltim_kg.web import current
-from kaltim_kg.web.guard import pool_for
 from kaltim_kg.web.protocol import read_query_request
-from kaltim_kg.web.query_scan import MAX_NESTING, QueryScan, scan_query
-from kaltim_kg.web.result_cache import CachedResult, CacheKey, ResultCache
 from kaltim_kg.web.service_description import SD_FORMATS, service_description
 from kaltim_kg.web.sparql_examples import EXAMPLES, examples_json
 

@@ -8,10 +8,10 @@ import time
 from flask import Blueprint, Flask, Response, g, jsonify, request
 
 from kaltim_kg.errors import KaltimKGError
-from kaltim_kg.query_worker import Job
-from kaltim_kg.store import StoreDir
+from kaltim_kg.query.pool import pool_for
+from kaltim_kg.query.worker import Job
+from kaltim_kg.store.generations import StoreDir
 from kaltim_kg.web import current
-from kaltim_kg.web.guard import pool_for
 
 bp = Blueprint("system", __name__)
 access_log = logging.getLogger("kaltim_kg.access")

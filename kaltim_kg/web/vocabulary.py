@@ -10,8 +10,8 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kaltim_kg.build import ONTOLOGY_GRAPH
-from kaltim_kg.jsonld import compact_iri
+from kaltim_kg.graph.build import ONTOLOGY_GRAPH
+from kaltim_kg.graph.jsonld import compact_iri
 from kaltim_kg.namespaces import KKG, SH, graph_iri
 from kaltim_kg.web.presentation import Presenter, Value
 

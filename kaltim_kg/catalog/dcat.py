@@ -10,7 +10,7 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
-from kaltim_kg.metadata import (
+from kaltim_kg.catalog.metadata import (
     DESCRIPTION,
     KEYWORDS,
     LICENSE,

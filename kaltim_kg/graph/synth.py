@@ -19,10 +19,11 @@ from typing import IO
 
 from rdflib import Graph
 
+from kaltim_kg.facts.reference import Reference, load_reference
+
 # Reuse the builder's reference statements so synthetic files describe countries exactly as builds do.
-from kaltim_kg.build import _Builder
+from kaltim_kg.graph.build import _Builder
 from kaltim_kg.namespaces import DEFAULT_BASE_URI, KKG, PROV, RDF, RDFS, SCHEMA, XSD, normalise_base
-from kaltim_kg.reference import Reference, load_reference
 
 TRIPLES_PER_FLOW = 11
 FIRST_YEAR = 2010

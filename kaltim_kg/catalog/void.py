@@ -7,9 +7,9 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, XSD
 
-from kaltim_kg.metadata import DESCRIPTION, EXAMPLE_KEY, LICENSE, TITLE, Release, Site
+from kaltim_kg.catalog.metadata import DESCRIPTION, EXAMPLE_KEY, LICENSE, TITLE, Release, Site
 from kaltim_kg.namespaces import VOID, normalise_base
-from kaltim_kg.statistics import COUNTS, LINK_TARGETS
+from kaltim_kg.store.statistics import COUNTS, LINK_TARGETS
 
 # The datasets our owl:sameAs links point into, as VoID names them.
 LINK_DATASETS = {

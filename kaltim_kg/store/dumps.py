@@ -22,9 +22,9 @@ from typing import IO, Any
 
 import pyoxigraph
 
-from kaltim_kg import jsonld
 from kaltim_kg.config import available_cores
 from kaltim_kg.formats import LINE_FORMATS
+from kaltim_kg.graph import jsonld
 from kaltim_kg.lifetime import die_with_parent
 from kaltim_kg.namespaces import PREFIXES
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from kaltim_kg.errors import FactsError, FactsErrors
+from kaltim_kg.facts.reference import Reference, load_reference
+from kaltim_kg.facts.yaml_lines import LineDict, load_yaml
 from kaltim_kg.namespaces import slugify
-from kaltim_kg.reference import Reference, load_reference
-from kaltim_kg.yaml_lines import LineDict, load_yaml
 
 TRADE_TYPES = ("export", "domestic-sale")
 SECTORS = ("creative-industry",)

@@ -7,7 +7,7 @@ import pyoxigraph
 from kaltim_kg.config import Settings
 from kaltim_kg.errors import KaltimKGError
 from kaltim_kg.namespaces import PREFIXES
-from kaltim_kg.store import StoreDir
+from kaltim_kg.store.generations import StoreDir
 
 
 class QueryError(KaltimKGError):

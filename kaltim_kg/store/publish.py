@@ -13,15 +13,15 @@ import pyoxigraph
 from rdflib import Graph
 
 from kaltim_kg import __version__
-from kaltim_kg.build import BuiltGraph, build_dataset, ontology_graph
 from kaltim_kg.config import Settings
-from kaltim_kg.dumps import write_dumps
 from kaltim_kg.errors import LoadError, StoreError, ValidationFailed
-from kaltim_kg.facts import Facts, data_files, read_facts
-from kaltim_kg.loader import BytesProgress, load_file, plan_sources
-from kaltim_kg.statistics import compute_statistics
-from kaltim_kg.store import Generation, Staging, StoreDir
-from kaltim_kg.validate import Report, validate_graph, validate_store
+from kaltim_kg.facts.reader import Facts, data_files, read_facts
+from kaltim_kg.graph.build import BuiltGraph, build_dataset, ontology_graph
+from kaltim_kg.graph.validate import Report, validate_graph, validate_store
+from kaltim_kg.store.dumps import write_dumps
+from kaltim_kg.store.generations import Generation, Staging, StoreDir
+from kaltim_kg.store.loader import BytesProgress, load_file, plan_sources
+from kaltim_kg.store.statistics import compute_statistics
 
 Progress = Callable[[str], None]
 

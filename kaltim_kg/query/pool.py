@@ -35,19 +35,19 @@ from kaltim_kg.errors import (
     QueryUnavailable,
     ResultNotRepresentable,
 )
-from kaltim_kg.handoff import (
+from kaltim_kg.query.handoff import (
     SERVER_POLL_SECONDS,
     poll_readable,
     readable_poller,
     wait_readable,
 )
-from kaltim_kg.query_worker import Job, Reply
+from kaltim_kg.query.worker import Job, Reply
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
 
 class _Worker:
-    """One worker process (`python -m kaltim_kg.query_worker`) and our end of its socket.
+    """One worker process (`python -m kaltim_kg.query.worker`) and our end of its socket.
 
     A fresh interpreter rather than multiprocessing's fork or forkserver: nothing inherited
     from a threaded server process (RocksDB and fork() do not mix), no re-import of the
@@ -66,7 +66,7 @@ class _Worker:
             [
                 sys.executable,
                 "-m",
-                "kaltim_kg.query_worker",
+                "kaltim_kg.query.worker",
                 str(theirs.fileno()),
                 str(store_root),
                 str(memory_mb),

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from rdflib import URIRef
 
-from kaltim_kg.dumps import CHECKSUMS, DUMP_FORMATS, DumpFormat
+from kaltim_kg.store.dumps import CHECKSUMS, DUMP_FORMATS, DumpFormat
 
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 TITLE = {

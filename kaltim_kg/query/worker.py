@@ -25,9 +25,9 @@ import pyoxigraph
 
 from kaltim_kg.errors import KaltimKGError
 from kaltim_kg.formats import BY_NAME
-from kaltim_kg.handoff import QUERY_PROCESS_POLL_SECONDS, poll_readable, readable_poller
 from kaltim_kg.namespaces import PREFIXES
-from kaltim_kg.store import Generation, StoreDir
+from kaltim_kg.query.handoff import QUERY_PROCESS_POLL_SECONDS, poll_readable, readable_poller
+from kaltim_kg.store.generations import Generation, StoreDir
 
 _TSV = pyoxigraph.QueryResultsFormat.TSV
 _XML = pyoxigraph.QueryResultsFormat.XML
@@ -398,12 +398,12 @@ def _answer_jobs(conn: Connection, store_root: str, memory_quads: int) -> None:
         except KaltimKGError as exc:
             reply = Reply(error="store", message=str(exc))
         conn.send_bytes(pickle.dumps(reply, pickle.HIGHEST_PROTOCOL))
-        poll_readable(next_job, QUERY_PROCESS_POLL_SECONDS)  # see kaltim_kg.handoff
+        poll_readable(next_job, QUERY_PROCESS_POLL_SECONDS)  # see kaltim_kg.query.handoff
 
 
 if __name__ == "__main__":
     # Import under the real module name so pickled Job/Reply classes match the server's.
-    from kaltim_kg import query_worker
+    from kaltim_kg.query import worker as query_worker
 
     query_worker.serve_jobs(
         Connection(int(sys.argv[1])), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])

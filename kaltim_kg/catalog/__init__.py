@@ -1,0 +1,1 @@
+"""What describes a generation: VoID, DCAT and the shared metadata behind them."""

@@ -1,0 +1,1 @@
+"""Records to RDF, and the SHACL gate around it."""

@@ -1,0 +1,1 @@
+"""Running queries safely: the killable process pool, its workers, the lexer and the cache."""

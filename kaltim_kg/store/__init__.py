@@ -1,0 +1,1 @@
+"""Generations on disk: building, loading, dumping and counting a published store."""

@@ -10,7 +10,8 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kaltim_kg.config import resource_dir
-from kaltim_kg.facts.reader import Facts, SourceFacts, Text, Where
+from kaltim_kg.facts.fields import Text, Where
+from kaltim_kg.facts.reader import Facts, SourceFacts
 from kaltim_kg.facts.reference import Reference
 from kaltim_kg.namespaces import (
     CUR,

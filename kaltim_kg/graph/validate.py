@@ -20,7 +20,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from kaltim_kg.config import resource_dir
 from kaltim_kg.errors import ShapesError
-from kaltim_kg.facts.reader import Where
+from kaltim_kg.facts.fields import Where
 from kaltim_kg.lifetime import die_with_parent
 from kaltim_kg.namespaces import PREFIXES, SH
 

@@ -282,6 +282,38 @@ def serve(
     run_server(settings)
 
 
+engine_option = click.option(
+    "--engine",
+    "engines",
+    multiple=True,
+    metavar="URL",
+    help="A remote engine: virtuoso+http://HOST:PORT or oxigraph+http://HOST:PORT; repeat "
+    "for replicas. Credentials: KALTIM_KG_ENGINE_USER / KALTIM_KG_ENGINE_PASSWORD.",
+)
+
+
+@main.command()
+@engine_option
+@store_option
+def push(engines: tuple[str, ...], store_dir: Path | None) -> None:
+    """Publish the current generation to remote engines, switching it live at once."""
+    from kaltim_kg.store.push import push_current
+
+    if not engines:
+        raise click.UsageError("name at least one engine with --engine URL")
+    settings = _store_settings(store_dir=store_dir)
+    started = time.monotonic()
+    with _errors():
+        reports = push_current(settings, engines, progress=_progress)
+    for report in reports:
+        was = f" (was {report.previous})" if report.previous else ""
+        click.echo(
+            f"pushed generation {report.generation}{was} to {report.engine}: {report.quads} "
+            f"triples in {report.graphs} graphs, counts checked "
+            f"({time.monotonic() - started:.1f} s)"
+        )
+
+
 def _in_child_process(work: Callable[[], Any]) -> None:
     """Run `work` in a forked child and exit if it fails.
 

@@ -76,3 +76,11 @@ class QueryTimeout(QueryUnavailable):
 
 class ShapesError(KaltimKGError):
     """The SHACL shapes use a feature the batched gate cannot check faithfully."""
+
+
+class EngineError(KaltimKGError):
+    """A remote engine is misnamed, refuses us, or a push to it failed."""
+
+
+class EngineUnreachable(QueryUnavailable):
+    """A remote engine cannot be reached (refused, reset, gone): another replica may answer."""

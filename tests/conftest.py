@@ -13,6 +13,9 @@ from kaltim_kg.config import Settings, load_settings
 from kaltim_kg.store.publish import BuildResult, build
 from kaltim_kg.web import create_app
 
+# Real remote engines (Virtuoso, Oxigraph server) as session fixtures.
+pytest_plugins = ["engine_servers"]
+
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:

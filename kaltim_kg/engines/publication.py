@@ -1,0 +1,147 @@
+"""Push a generation to remote engines: stage every graph, check it, switch in one update.
+
+Every named graph of the generation, and the new publication record, is uploaded (Graph
+Store protocol PUT) under a staging name `urn:kaltim-kg:staging:{graph}`, which no query of
+the front end can see (it sends our graphs as the protocol dataset, never the staging
+ones). The staged counts must equal the generation's manifest, graph by graph; then one
+transaction moves each staged graph onto its real name and empties the graphs the previous
+push had that this one has not: on Oxigraph server one SPARQL Update request (MOVE, DROP),
+on Virtuoso one SQL procedure call through isql (its SPARQL MOVE commits as it goes; see
+`isql`). A reader sees the previous push whole until the switch commits and this one whole
+after it. A push that fails before the switch drops what it staged and changes nothing a
+reader sees; the counts are checked once more after the switch.
+
+With several engines (replicas) every one is staged and checked before any is switched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from kaltim_kg.engines.isql import switch_graphs
+from kaltim_kg.engines.protocol import PUBLICATION_GRAPH, EngineClient, publication_triples
+from kaltim_kg.errors import EngineError, KaltimKGError
+
+STAGING_PREFIX = "urn:kaltim-kg:staging:"
+_SAFE_IRI = re.compile(r'^[^<>"{}|^`\\\x00-\x20]+$')
+
+
+def staging_name(graph: str) -> str:
+    return STAGING_PREFIX + graph
+
+
+@dataclass(frozen=True)
+class PushReport:
+    engine: str
+    generation: str
+    graphs: int
+    quads: int
+    previous: str | None  # the generation that was live before
+
+
+def _checked(graphs: Mapping[str, int]) -> dict[str, int]:
+    for graph in graphs:
+        if not _SAFE_IRI.match(graph) or graph.startswith("urn:kaltim-kg:"):
+            raise EngineError(f"graph name {graph!r} cannot be pushed")
+    return dict(graphs)
+
+
+def _compare(client: EngineClient, expected: Mapping[str, int], name: Callable[[str], str]) -> None:
+    wrong = []
+    for graph, count in expected.items():
+        found = client.count(name(graph))
+        if found != count:
+            wrong.append(f"{graph}: {found} triples, the manifest says {count}")
+    if wrong:
+        raise EngineError(f"{client.url}: " + "; ".join(wrong[:5]))
+
+
+def _stage(
+    client: EngineClient,
+    generation: str,
+    graphs: Mapping[str, int],
+    ntriples: Callable[[str], bytes],
+    progress: Callable[[str], None],
+) -> None:
+    for graph, count in graphs.items():
+        if count == 0:
+            continue
+        progress(f"{client.url}: staging {graph} ({count} triples)")
+        client.put_graph(staging_name(graph), ntriples(graph))
+    _compare(client, graphs, staging_name)
+    record = publication_triples(generation, sorted(graphs), sum(graphs.values()))
+    client.put_graph(staging_name(PUBLICATION_GRAPH), record.encode())
+
+
+def _drop_staging(client: EngineClient, graphs: Sequence[str]) -> None:
+    names = [*graphs, PUBLICATION_GRAPH]
+    update = " ;\n".join(f"DROP SILENT GRAPH <{staging_name(g)}>" for g in names)
+    # Best effort: the next push replaces them anyway.
+    with contextlib.suppress(KaltimKGError):
+        client.update(update, "dropping the staged graphs")
+
+
+def _moves(graphs: Mapping[str, int]) -> list[tuple[str, str]]:
+    live = [g for g, count in graphs.items() if count > 0]
+    return [(staging_name(g), g) for g in [*live, PUBLICATION_GRAPH]]
+
+
+def _drops(graphs: Mapping[str, int], previous_graphs: Sequence[str]) -> list[str]:
+    empty = [g for g, count in graphs.items() if count == 0]
+    return [*empty, *(g for g in previous_graphs if g not in graphs)]
+
+
+def switch_update(graphs: Mapping[str, int], previous_graphs: Sequence[str]) -> str:
+    """The one SPARQL Update (one transaction on Oxigraph) that puts a staged push live."""
+    operations = [f"DROP SILENT GRAPH <{g}>" for g in _drops(graphs, previous_graphs)]
+    operations += [f"MOVE SILENT GRAPH <{a}> TO GRAPH <{b}>" for a, b in _moves(graphs)]
+    return " ;\n".join(operations)
+
+
+def _switch(client: EngineClient, graphs: Mapping[str, int], previous: Sequence[str]) -> None:
+    if client.address.kind == "virtuoso":
+        switch_graphs(client.address, _moves(graphs), _drops(graphs, previous))
+    else:
+        client.update(switch_update(graphs, previous), "switching the staged graphs live")
+
+
+def push(
+    clients: Sequence[EngineClient],
+    generation: str,
+    graphs: Mapping[str, int],
+    ntriples: Callable[[str], bytes],
+    progress: Callable[[str], None] = lambda _: None,
+) -> list[PushReport]:
+    """Publish `graphs` (name -> triple count from the manifest) of `generation` to every
+    engine; `ntriples(name)` gives a graph's content. Raises EngineError, leaving what
+    readers see unchanged, if any engine fails before the switch."""
+    graphs = _checked(graphs)
+    previous = {client.url: client.publication() for client in clients}
+    staged: list[EngineClient] = []
+    try:
+        for client in clients:
+            staged.append(client)
+            _stage(client, generation, graphs, ntriples, progress)
+    except Exception:
+        for client in staged:
+            _drop_staging(client, list(graphs))
+        raise
+    reports = []
+    for client in clients:
+        before = previous[client.url]
+        progress(f"{client.url}: switching to generation {generation}")
+        _switch(client, graphs, before.graphs if before else ())
+        _compare(client, graphs, lambda g: g)
+        reports.append(
+            PushReport(
+                client.url,
+                generation,
+                len(graphs),
+                sum(graphs.values()),
+                before.generation if before else None,
+            )
+        )
+    return reports

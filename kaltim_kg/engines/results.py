@@ -1,0 +1,64 @@
+"""An engine's answer in standard terms, so no client can tell which engine gave it.
+
+Engines are asked for SPARQL JSON (solutions, booleans) and N-Triples (graphs), the forms
+every engine writes; kaltim-kg then writes the format the client asked for itself, with the
+same writers and row cap as the embedded engine. Virtuoso's JSON differs from the standard
+in ways this module undoes: `typed-literal`, booleans written `1`/`0`, blank nodes named
+`nodeID://b10000`, an explicit `xsd:string`, extra `link`/`distinct`/`ordered` members.
+Language tags are compared case-insensitively (BCP 47); Virtuoso lowers them, and so does
+Oxigraph, so they are left as they come.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from kaltim_kg.errors import QueryUnavailable
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_BLANK_ID = re.compile(r"[^A-Za-z0-9_]")
+_BOOLEAN = {"1": "true", "0": "false", "true": "true", "false": "false"}
+
+
+def _blank_id(value: str) -> str:
+    """A valid blank node label for an engine's own (`nodeID://b10000` -> `b10000`)."""
+    label = value.removeprefix("nodeID://").removeprefix("_:")
+    label = _BLANK_ID.sub("_", label)
+    return label if label and not label[0].isdigit() else f"b{label}"
+
+
+def _term(term: dict[str, Any]) -> dict[str, Any]:
+    kind = term.get("type")
+    if kind == "bnode":
+        return {"type": "bnode", "value": _blank_id(str(term.get("value", "")))}
+    if kind in ("literal", "typed-literal"):
+        value = str(term.get("value", ""))
+        datatype = term.get("datatype")
+        if datatype == XSD + "boolean":
+            value = _BOOLEAN.get(value, value)
+        out: dict[str, Any] = {"type": "literal", "value": value}
+        if term.get("xml:lang"):
+            out["xml:lang"] = term["xml:lang"]
+        elif datatype and datatype != XSD + "string":
+            out["datatype"] = datatype
+        return out
+    return term
+
+
+def standard_json(body: bytes) -> bytes:
+    """The engine's SPARQL JSON results rewritten as standard SPARQL 1.1 JSON."""
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise QueryUnavailable(f"the engine's answer is not SPARQL JSON: {exc}") from None
+    if not isinstance(document, dict):
+        raise QueryUnavailable("the engine's answer is not SPARQL JSON")
+    if "boolean" in document:
+        return json.dumps({"head": {}, "boolean": bool(document["boolean"])}).encode()
+    head = document.get("head") or {}
+    rows = (document.get("results") or {}).get("bindings") or []
+    bindings = [{name: _term(term) for name, term in row.items()} for row in rows]
+    out = {"head": {"vars": list(head.get("vars") or [])}, "results": {"bindings": bindings}}
+    return json.dumps(out, ensure_ascii=False).encode()

@@ -14,6 +14,7 @@ from kaltim_kg.web import (
     documentation,
     downloads,
     home,
+    reconcile,
     resources,
     sparql,
     system,
@@ -21,7 +22,7 @@ from kaltim_kg.web import (
 from kaltim_kg.web.negotiation import plain
 from kaltim_kg.web.response import WholeBodyResponse
 
-BLUEPRINTS = (sparql, system, resources, documentation, downloads, catalog, home)
+BLUEPRINTS = (sparql, system, resources, documentation, downloads, catalog, home, reconcile)
 
 
 def create_app(
@@ -35,6 +36,7 @@ def create_app(
     current.init_app(app)
     system.init_app(app)
     sparql.init_app(app)
+    reconcile.init_app(app)
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
     app.register_error_handler(NotFound, _not_found)

@@ -1,0 +1,424 @@
+"""`/reconcile` speaks the W3C Entity Reconciliation Service API 0.2 as OpenRefine 3.8 does.
+
+Every answer is validated against the specification's JSON schemas (copied, unchanged, to
+tests/conformance/reconciliation/0.2/), and the specification's valid and invalid example
+requests go through our parsers.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from jsonschema import Draft7Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
+
+from kaltim_kg.config import load_settings
+from kaltim_kg.link.protocol import (
+    MAX_QUERIES,
+    BadReconcileRequest,
+    parse_extend,
+    parse_query_batch,
+)
+from kaltim_kg.web import create_app
+from tests.link_support import BASE, build_linked_store
+
+SPEC = Path(__file__).parent / "conformance" / "reconciliation" / "0.2"
+ID = f"{BASE}id/"
+
+
+def _schemas() -> tuple[Registry, dict[str, dict]]:
+    loaded = {p.stem: json.loads(p.read_text()) for p in (SPEC / "schemas").glob("*.json")}
+    registry = Registry().with_resources(
+        (schema["$id"], Resource.from_contents(schema, default_specification=DRAFT7))
+        for schema in loaded.values()
+        if "$id" in schema
+    )
+    return registry, loaded
+
+
+REGISTRY, SCHEMAS = _schemas()
+
+
+def check(kind: str, document: object) -> None:
+    """Raise if `document` is not a valid `kind` (a schema file name without .json)."""
+    Draft7Validator(SCHEMAS[kind], registry=REGISTRY).validate(document)
+
+
+def examples(kind: str, validity: str) -> list[Path]:
+    return sorted((SPEC / "examples" / kind / validity).glob("*.json"))
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("linked")
+    settings = build_linked_store(load_settings(env={}, store_dir=tmp / "store"), tmp)
+    return create_app(settings, {"TESTING": True}).test_client()
+
+
+def reconcile(client, queries: dict, method: str = "post", **extra):
+    if method == "post":  # OpenRefine 3.8: a form POST with the batch as `queries`
+        response = client.post("/reconcile", data={"queries": json.dumps(queries), **extra})
+    else:
+        response = client.get("/reconcile", query_string={"queries": json.dumps(queries), **extra})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.mimetype == "application/json"
+    check("reconciliation-result-batch", response.json)
+    return response.json
+
+
+# --- the specification's own examples through our parsers
+
+
+def test_the_schemas_accept_their_valid_examples_and_reject_invalid_ones():
+    # The check itself must be able to fail: otherwise the tests below prove nothing.
+    for kind in (
+        "reconciliation-query-batch",
+        "reconciliation-result-batch",
+        "data-extension-response",
+    ):
+        for path in examples(kind, "valid"):
+            check(kind, json.loads(path.read_text()))
+        for path in examples(kind, "invalid"):
+            with pytest.raises(Exception):  # noqa: B017 (any validation error)
+                check(kind, json.loads(path.read_text()))
+
+
+@pytest.mark.parametrize(
+    "path", examples("reconciliation-query-batch", "valid"), ids=lambda p: p.name
+)
+def test_valid_example_batches_parse(path):
+    text = path.read_text()
+    parsed = parse_query_batch(text)
+    assert set(parsed) == set(json.loads(text))
+
+
+@pytest.mark.parametrize(
+    "path", examples("reconciliation-query-batch", "invalid"), ids=lambda p: p.name
+)
+def test_invalid_example_batches_are_refused(path):
+    with pytest.raises(BadReconcileRequest):
+        parse_query_batch(path.read_text())
+
+
+@pytest.mark.parametrize("path", examples("data-extension-query", "valid"), ids=lambda p: p.name)
+def test_valid_example_extension_queries_parse(path):
+    request = parse_extend(path.read_text())
+    assert list(request.ids) == json.loads(path.read_text())["ids"]
+
+
+def test_valid_example_batches_name_types_we_do_not_have(client):
+    text = (SPEC / "examples/reconciliation-query-batch/valid/example-full.json").read_text()
+    response = client.post("/reconcile", data={"queries": text})
+    assert response.status_code == 400
+    assert response.get_data(as_text=True) == (
+        "Bad Request: unknown type 'DifferentiatedPerson'; this service knows "
+        "Country, WorldRegion, Province, Regency, HS, Commodity\n"
+    )
+
+
+# --- the manifest
+
+
+def test_the_manifest_is_valid_and_names_every_feature(client):
+    response = client.get("/reconcile")
+    assert response.status_code == 200
+    manifest = response.json
+    check("manifest", manifest)
+    assert manifest["versions"] == ["0.2"]
+    assert manifest["identifierSpace"] == ID
+    types = {t["id"] for t in manifest["defaultTypes"]}
+    assert types == {
+        "https://w3id.org/kaltim-kg/ontology#Country",
+        "https://w3id.org/kaltim-kg/ontology#WorldRegion",
+        "https://w3id.org/kaltim-kg/ontology#Region",
+        "https://w3id.org/kaltim-kg/ontology#Regency",
+        "https://w3id.org/kaltim-kg/ontology#Commodity",
+        f"{ID}hs/",
+    }
+    for feature in ("view", "preview", "suggest", "extend"):
+        assert feature in manifest
+    assert manifest["view"]["url"] == "http://localhost/reconcile/view?id={{id}}"
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_manifest_view_leads_to_the_id_page(client):
+    view = client.get("/reconcile").json["view"]["url"]
+    response = client.get(
+        view.replace("http://localhost", "").replace("{{id}}", quote(ID + "country/CN", safe=""))
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "http://localhost/id/country/CN"
+    assert client.get("/id/country/CN").status_code == 303  # and that page exists
+
+
+# --- queries
+
+
+def test_openrefine_batch_of_ten_with_type_should(client):
+    names = [
+        "TIONGKOK",
+        "Korsel",
+        "RRT",
+        "Jepang",
+        "Malysia",
+        "Inggris",
+        "Amerika",
+        "India",
+        "SG",
+        "Nowhere",
+    ]
+    country = "https://w3id.org/kaltim-kg/ontology#Country"
+    batch = {
+        f"q{i}": {"query": n, "type": country, "type_strict": "should"} for i, n in enumerate(names)
+    }
+    answer = reconcile(client, batch)
+    assert list(answer) == list(batch)
+    first = {key: (answer[key]["result"] or [{}])[0] for key in batch}
+    assert first["q0"]["id"] == ID + "country/CN" and first["q0"]["match"] is True
+    assert first["q1"]["id"] == ID + "country/KR" and first["q1"]["match"] is True
+    assert first["q2"]["id"] == ID + "country/CN"
+    assert first["q3"]["id"] == ID + "country/JP"
+    assert first["q4"]["id"] == ID + "country/MY" and first["q4"]["match"] is False
+    assert first["q6"]["id"] == ID + "country/US"
+    assert first["q8"]["id"] == ID + "country/SG" and first["q8"]["score"] == 100
+    assert answer["q9"]["result"] == []
+    for result in answer.values():
+        for candidate in result["result"]:
+            assert candidate["id"].startswith(ID)  # full IRIs, never a local key
+            assert 0 <= candidate["score"] <= 100
+
+
+def test_get_and_post_answer_alike(client):
+    batch = {"a": {"query": "Kab. Kutai Kartanegara", "type": "Regency"}}
+    assert reconcile(client, batch, "get") == reconcile(client, batch, "post")
+    top = reconcile(client, batch)["a"]["result"][0]
+    assert (top["id"], top["match"]) == (ID + "regency/6402", True)
+    assert top["type"] == [
+        {
+            "id": "https://w3id.org/kaltim-kg/ontology#Regency",
+            "name": "Regency or city (Kabupaten/kota)",
+        }
+    ]
+
+
+def test_a_province_column_disambiguates_a_regency(client):
+    regency = "https://w3id.org/kaltim-kg/ontology#Regency"
+    province = "https://w3id.org/kaltim-kg/ontology#province"
+    batch = {
+        "plain": {"query": "Kab. Mahakam Ulu", "type": regency},
+        "east": {
+            "query": "Kab. Mahakam Ulu",
+            "type": regency,
+            "properties": [{"pid": province, "v": "Kalimantan Timur"}],
+        },
+        "south": {
+            "query": "Kab. Mahakam Ulu",
+            "type": regency,
+            "properties": [
+                {"pid": "kkg:province", "v": {"id": ID + "region/ID-KS", "name": "Kalsel"}}
+            ],
+        },
+    }
+    answer = reconcile(client, batch)
+    assert not any(c["match"] for c in answer["plain"]["result"])
+    assert [c["id"] for c in answer["east"]["result"] if c["match"]] == [ID + "regency/6411"]
+    assert [c["id"] for c in answer["south"]["result"] if c["match"]] == [ID + "regency/6390"]
+
+
+def test_limit_and_a_list_of_types(client):
+    batch = {"q": {"query": "64", "type": ["Province", "HS"], "limit": 1}}
+    assert len(reconcile(client, batch)["q"]["result"]) == 1
+    both = reconcile(client, {"q": {"query": "64", "type": ["Province", "HS"]}})["q"]["result"]
+    assert {c["id"] for c in both} == {ID + "region/ID-KI", ID + "hs/64"}
+    assert not any(c["match"] for c in both)
+
+
+def test_a_query_by_properties_alone(client):
+    batch = {"q1": {"properties": [{"pid": "kkg:bpsCode", "v": "6471"}]}}
+    top = reconcile(client, batch)["q1"]["result"][0]
+    assert (top["id"], top["match"]) == (ID + "regency/6471", True)
+
+
+@pytest.mark.parametrize(
+    ("queries", "reason"),
+    [
+        (
+            "{not json",
+            "Bad Request: queries is not valid JSON: Expecting property name enclosed in double quotes",
+        ),
+        ("[1, 2]", "Bad Request: queries must be a JSON object of queries by key"),
+        (
+            '{"q": {"query": "x", "type": "Person"}}',
+            "Bad Request: unknown type 'Person'; this service knows Country, WorldRegion, Province, Regency, HS, Commodity",
+        ),
+        ('{"q": {"query": "x", "props": []}}', "Bad Request: query 'q': unknown member 'props'"),
+        ('{"q": {"limit": 3}}', "Bad Request: query 'q' needs a query string or properties"),
+        ('{"q": {"query": 5}}', "Bad Request: query 'q': query must be a string"),
+        (
+            '{"q": {"query": "x", "limit": NaN}}',
+            "Bad Request: queries is not valid JSON: NaN is not a JSON number",
+        ),
+        (
+            '{"q": {"query": "x", "properties": [{"pid": "kkg:shoeSize", "v": "9"}]}}',
+            "Bad Request: unknown property 'kkg:shoeSize'",
+        ),
+    ],
+)
+def test_bad_requests_are_400_with_one_line(client, queries, reason):
+    for response in (
+        client.get("/reconcile", query_string={"queries": queries}),
+        client.post("/reconcile", data={"queries": queries}),
+    ):
+        assert response.status_code == 400
+        assert response.get_data(as_text=True) == reason + "\n"
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_more_than_a_thousand_queries_is_400(client):
+    batch = {f"q{i}": {"query": "Jepang"} for i in range(MAX_QUERIES + 1)}
+    response = client.post("/reconcile", data={"queries": json.dumps(batch)})
+    assert response.status_code == 400
+    assert (
+        response.get_data(as_text=True) == "Bad Request: 1001 queries in one batch; at most 1000\n"
+    )
+    batch.pop(f"q{MAX_QUERIES}")
+    assert len(reconcile(client, batch)) == MAX_QUERIES
+
+
+def test_a_body_over_the_request_limit_is_413(client):
+    huge = json.dumps({"q": {"query": "x" * 1_100_000}})
+    response = client.post("/reconcile", data={"queries": huge})
+    assert response.status_code == 413
+    assert response.get_data(as_text=True).count("\n") == 1
+
+
+def test_a_repeated_parameter_is_refused(client):
+    response = client.get("/reconcile?queries={}&queries={}")
+    assert response.status_code == 400
+
+
+# --- JSONP and CORS
+
+
+def test_jsonp_wraps_the_answer_for_a_plain_callback(client):
+    response = client.get("/reconcile", query_string={"callback": "jQuery3510_1699"})
+    assert response.status_code == 200
+    assert response.mimetype == "application/javascript"
+    text = response.get_data(as_text=True)
+    assert text.startswith("/**/jQuery3510_1699(") and text.endswith(");")
+    check("manifest", json.loads(text[len("/**/jQuery3510_1699(") : -2]))
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "callback", ["alert(1)//", "<script>", "a b", "1abc", "a..b", "x" * 300, "a;b", "cb\u2028"]
+)
+def test_a_callback_that_is_not_an_identifier_is_refused(client, callback):
+    response = client.get("/reconcile", query_string={"callback": callback})
+    assert response.status_code == 400
+    assert "callback" in response.get_data(as_text=True)
+
+
+def test_cors_preflight(client):
+    response = client.options(
+        "/reconcile",
+        headers={"Origin": "http://127.0.0.1:3333", "Access-Control-Request-Method": "POST"},
+    )
+    assert response.status_code == 204
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in response.headers["Access-Control-Allow-Methods"]
+
+
+# --- suggest, preview, data extension
+
+
+def test_suggest_entities_by_prefix(client):
+    response = client.get("/reconcile/suggest/entity?prefix=kutai")
+    assert response.status_code == 200
+    check("suggest-entities-response", response.json)
+    assert [r["id"] for r in response.json["result"]] == [ID + "regency/6402"]
+    typed = client.get(
+        "/reconcile/suggest/entity", query_string={"prefix": "Kal", "type": "Province"}
+    ).json
+    assert {r["id"] for r in typed["result"]} == {ID + "region/ID-KI", ID + "region/ID-KS"}
+    assert client.get("/reconcile/suggest/entity?prefix=kal&type=Person").status_code == 400
+
+
+def test_suggest_types_and_properties(client):
+    types = client.get("/reconcile/suggest/type?prefix=reg").json
+    check("suggest-types-response", types)
+    assert [t["id"] for t in types["result"]] == ["https://w3id.org/kaltim-kg/ontology#Regency"]
+    properties = client.get("/reconcile/suggest/property?prefix=iso").json
+    check("suggest-properties-response", properties)
+    assert "https://w3id.org/kaltim-kg/ontology#isoAlpha3" in {
+        p["id"] for p in properties["result"]
+    }
+
+
+def test_propose_properties_for_a_type(client):
+    response = client.get("/reconcile/propose_properties?type=Regency&limit=20")
+    check("data-extension-property-proposal", response.json)
+    ids = {p["id"] for p in response.json["properties"]}
+    assert {
+        "https://w3id.org/kaltim-kg/ontology#province",
+        "https://w3id.org/kaltim-kg/ontology#bpsCode",
+    } <= ids
+    assert client.get("/reconcile/propose_properties?type=Nope").status_code == 400
+
+
+def test_data_extension_for_countries_and_regencies(client):
+    extend = {
+        "ids": [ID + "country/CN", ID + "regency/6402", ID + "country/ZZ"],
+        "properties": [
+            {"id": "kkg:isoAlpha3"},
+            {"id": "wikidata"},
+            {"id": "kkg:worldRegion"},
+            {"id": "kkg:province"},
+            {"id": "kkg:bpsCode"},
+            {"id": "rdfs:label", "settings": {"limit": "1"}},
+        ],
+    }
+    response = client.post("/reconcile", data={"extend": json.dumps(extend)})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.json
+    check("data-extension-response", body)
+    china, kukar, unknown = (body["rows"][i] for i in extend["ids"])
+    assert china["kkg:isoAlpha3"] == [{"str": "CHN"}]
+    assert china["wikidata"] == [{"str": "Q148"}]
+    assert china["kkg:worldRegion"] == [{"id": ID + "world-region/030", "name": "Asia Timur"}]
+    assert kukar["kkg:province"] == [{"id": ID + "region/ID-KI", "name": "Kalimantan Timur"}]
+    assert kukar["kkg:bpsCode"] == [{"str": "6402"}]
+    assert len(china["rdfs:label"]) == 1
+    assert all(values == [] for values in unknown.values())
+    assert [m["id"] for m in body["meta"]] == [p["id"] for p in extend["properties"]]
+    assert client.get("/reconcile", query_string={"extend": '{"ids": 1}'}).status_code == 400
+
+
+def test_preview_is_escaped_html(client, tmp_path):
+    response = client.get("/reconcile/preview", query_string={"id": ID + "country/CI"})
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    text = response.get_data(as_text=True)
+    assert "Pantai Gading" in text and "Côte d&#39;Ivoire" in text
+    assert "&lt;b&gt;Ivory&lt;/b&gt; &amp; Coast" in text  # a label is text, never markup
+    assert "<b>" not in text
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert client.get("/reconcile/preview", query_string={"id": "<b>x</b>"}).status_code == 404
+    assert client.get("/reconcile/preview").status_code == 400
+
+
+def test_every_reconcile_route_is_in_the_readme(client):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    rules = [
+        r.rule
+        for r in client.application.url_map.iter_rules()
+        if r.endpoint.startswith("reconcile.")
+    ]
+    assert len(rules) == 7
+    for rule in rules:
+        assert f"| `{rule}` |" in readme, f"{rule} is not documented in README.md"

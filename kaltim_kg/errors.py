@@ -84,3 +84,8 @@ class EngineError(KaltimKGError):
 
 class EngineUnreachable(QueryUnavailable):
     """A remote engine cannot be reached (refused, reset, gone): another replica may answer."""
+
+
+class ArticleError(KaltimKGError):
+    """An article given to `extract` cannot be drafted from: empty, binary, too large,
+    not Indonesian, or not reachable."""

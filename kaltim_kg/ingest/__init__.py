@@ -1,0 +1,1 @@
+"""Drafting curated fact files from news articles and press releases (`kaltim-kg extract`)."""

@@ -71,6 +71,7 @@ class _Worker:
                 str(store_root),
                 str(memory_mb),
                 str(memory_quads),
+                str(os.getpid()),  # the worker ends when this process is gone
             ],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,

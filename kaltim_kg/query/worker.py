@@ -341,7 +341,11 @@ def _copy(on_disk: pyoxigraph.Store) -> pyoxigraph.Store:
 
 
 def serve_jobs(
-    conn: Connection, store_root: str, memory_mb: int = 0, memory_quads: int = 0
+    conn: Connection,
+    store_root: str,
+    memory_mb: int = 0,
+    memory_quads: int = 0,
+    parent: int | None = None,
 ) -> None:
     """Answer jobs from the pipe until it closes, on a thread with a deep stack.
 
@@ -350,7 +354,12 @@ def serve_jobs(
     virtual memory; only the depth a query really uses is ever touched.
     """
     _drop_network()  # before any thread: unsharing a user namespace needs a single thread
-    parent = os.getppid()
+    # The server names itself: read here, our parent may already be gone (a server killed
+    # while we were still starting), and a job it queued before dying would run for as long
+    # as the query lasts, with nobody left to kill us.
+    parent = os.getppid() if parent is None else parent
+    if os.getppid() != parent:
+        os._exit(0)
     if memory_mb > 0:
         # RLIMIT_DATA counts heap and thread stacks, not the mmapped database files. Past
         # it an allocation fails and the engine aborts: the parent reports it as such.
@@ -406,5 +415,9 @@ if __name__ == "__main__":
     from kaltim_kg.query import worker as query_worker
 
     query_worker.serve_jobs(
-        Connection(int(sys.argv[1])), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+        Connection(int(sys.argv[1])),
+        sys.argv[2],
+        int(sys.argv[3]),
+        int(sys.argv[4]),
+        int(sys.argv[5]) if len(sys.argv) > 5 else None,
     )

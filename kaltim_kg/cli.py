@@ -392,6 +392,91 @@ def load(
     click.echo(f"loaded into generation {result.generation.id} ({elapsed:.1f} s{checked})")
 
 
+@main.command(name="import")
+@click.argument("tables", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--graph", help="Graph IRI for all TABLES (default: {base}graph/{file stem} each).")
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Mapping file (YAML) naming what each column says; default: recognised from headers.",
+)
+@click.option(
+    "--save-mapping",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the mapping used (recognised or given) to this file, to edit and pass back.",
+)
+@click.option("--licence", help="Licence of the table (an IRI such as a Creative Commons URL).")
+@click.option("--source", help="Where the table comes from (a URL or a citation).")
+@click.option("--title", help="Title of the table (default: its file name).")
+@click.option("--check", is_flag=True, help="Map and reconcile, report, publish nothing.")
+@click.option(
+    "--publish-valid-rows",
+    is_flag=True,
+    help="Publish the rows without problems and report the others (default: publish nothing).",
+)
+@store_option
+@base_option
+def import_(
+    tables: tuple[Path, ...],
+    graph: str | None,
+    mapping_file: Path | None,
+    save_mapping: Path | None,
+    licence: str | None,
+    source: str | None,
+    title: str | None,
+    check: bool,
+    publish_valid_rows: bool,
+    store_dir: Path | None,
+    base_uri: str | None,
+) -> None:
+    """Publish statistics tables (CSV or XLSX) as reconciled, SHACL-gated facts, atomically."""
+    from kaltim_kg.link.imports import ImportProblems, import_tables
+
+    settings = _store_settings(store_dir=store_dir, base_uri=base_uri)
+    overrides = {"licence": licence, "source": source, "title": title}
+    with _errors():
+        try:
+            result = import_tables(
+                settings,
+                tables,
+                graph=graph,
+                mapping_file=mapping_file,
+                overrides=overrides,
+                publish=not check,
+                publish_valid_rows=publish_valid_rows,
+                progress=_progress,
+            )
+        except ImportProblems as problems:
+            _report_import(problems.result, save_mapping)
+            for line in problems.lines:
+                click.echo(line, err=True)
+            click.echo(f"{len(problems.lines)} problem(s): nothing was published", err=True)
+            sys.exit(EXIT_INVALID)
+    _report_import(result, save_mapping)
+    for line in result.problems:
+        click.echo(line, err=True)
+    if result.loaded is not None:
+        click.echo(f"published generation {result.loaded.generation.id}")
+    elif result.problems:
+        sys.exit(EXIT_INVALID)
+
+
+def _report_import(result: Any, save_mapping: Path | None) -> None:
+    """Print each table's mapping (and save it), then what it gave."""
+    for plan, mapping, target in result.plans:
+        click.echo(
+            f"# mapping for {plan.table.name} (edit, then pass back with --mapping)", err=True
+        )
+        click.echo(mapping.to_yaml().rstrip("\n"), err=True)
+        if save_mapping is not None:
+            save_mapping.write_text(mapping.to_yaml(), encoding="utf-8")
+            click.echo(f"wrote {save_mapping}", err=True)
+        click.echo(
+            f"{plan.table.name}: {plan.flows} flows, {plan.skipped_rows} rows with problems → {target}"
+        )
+
+
 @main.command()
 @click.option("--triples", type=click.IntRange(min=1), default=100_000, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)

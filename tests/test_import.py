@@ -1,0 +1,330 @@
+"""`kaltim-kg import`: tables read as officers save them, mapped, reconciled, gated, atomic."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook
+
+from kaltim_kg.cli import main
+from kaltim_kg.config import Settings
+from kaltim_kg.link.columns import MappingError, load_mapping, recognise
+from kaltim_kg.link.imports import ImportProblems, import_tables
+from kaltim_kg.link.tables import (
+    TableError,
+    parse_month,
+    parse_number,
+    parse_quarter,
+    read_table,
+)
+from kaltim_kg.store.generations import StoreDir
+from kaltim_kg.store.publish import build
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "examples" / "contoh-ekspor-kaltim-2021.csv"
+BASE = "https://w3id.org/kaltim-kg/"
+GRAPH = f"{BASE}graph/contoh-ekspor-kaltim-2021"
+LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+HEADER = [
+    "Tahun",
+    "Bulan",
+    "Kode HS",
+    "Negara Tujuan",
+    "Provinsi",
+    "Nilai FOB (US$)",
+    "Berat Bersih (Kg)",
+]
+
+
+def write_csv(
+    path: Path, rows: list[list[str]], delimiter: str = ";", encoding: str = "utf-8"
+) -> Path:
+    text = "\r\n".join(delimiter.join(r) for r in [HEADER, *rows]) + "\r\n"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+ROW = ["2021", "Maret", "0306", "Jepang", "Kalimantan Timur", "1.234.567,89", "1.500"]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_csv_with_any_common_delimiter(tmp_path, delimiter):
+    row = [c.replace(",", ".") if delimiter == "," else c for c in ROW]  # no comma inside cells
+    table = read_table(write_csv(tmp_path / "t.csv", [row], delimiter))
+    assert table.header == HEADER
+    assert table.rows == [(2, row)]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+def test_csv_encodings(tmp_path, encoding):
+    row = [*ROW[:3], "Côte d'Ivoire", *ROW[4:]]
+    table = read_table(write_csv(tmp_path / "t.csv", [row], encoding=encoding))
+    assert table.header[0] == "Tahun"  # no BOM left in the first header
+    assert table.rows[0][1][3] == "Côte d'Ivoire"
+
+
+def test_codes_keep_their_leading_zeros_in_csv(tmp_path):
+    table = read_table(write_csv(tmp_path / "t.csv", [ROW]))
+    assert table.rows[0][1][2] == "0306"
+
+
+def test_xlsx_first_sheet_with_row_numbers(tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Ekspor Kalimantan Timur"])  # a title line above the header, as BPS does
+    sheet.append([])
+    sheet.append(HEADER)
+    sheet.append([2021, "Maret", 306, "Jepang", "Kalimantan Timur", 1234567.89, 1500])
+    path = tmp_path / "t.xlsx"
+    workbook.save(path)
+    table = read_table(path)
+    assert table.header == HEADER  # the title line above is not taken for the header
+    assert table.rows == [
+        (4, ["2021", "Maret", "306", "Jepang", "Kalimantan Timur", "1234567.89", "1500"])
+    ]
+
+
+def test_an_xlsx_code_that_lost_its_leading_zero_is_restored(store, tmp_path):
+    workbook = Workbook()
+    workbook.active.append(HEADER)
+    workbook.active.append([2021, "Maret", 306, "Jepang", "Kalimantan Timur", 1234567.89, 1500])
+    path = tmp_path / "bps.xlsx"
+    workbook.save(path)
+    assert import_tables(store, [path], overrides={"licence": LICENCE}).problems == []
+    (row,) = flows(store, f"{BASE}graph/bps")
+    assert row["commodity"] == f"{BASE}id/commodity/shrimp"
+    assert Decimal(row["value"]) == Decimal("1234567.89")
+    assert row["row"].endswith("#row=2")
+
+
+def test_unknown_formats_and_missing_files_are_one_line(tmp_path):
+    with pytest.raises(TableError, match=r"t\.ods: unknown table format '\.ods'"):
+        (tmp_path / "t.ods").write_text("x")
+        read_table(tmp_path / "t.ods")
+    with pytest.raises(TableError, match="no such file"):
+        read_table(tmp_path / "missing.csv")
+
+
+@pytest.mark.parametrize(
+    ("text", "style", "value"),
+    [
+        ("1.234.567,89", "id", Decimal("1234567.89")),
+        ("1.500", "id", Decimal("1500")),
+        ("12,5", "id", Decimal("12.5")),
+        ("1234", "id", Decimal("1234")),
+        ("1,234,567.89", "en", Decimal("1234567.89")),
+        ("1234567.89", "id", Decimal("1234567.89")),  # an XLSX cell's own decimal
+    ],
+)
+def test_numbers(text, style, value):
+    assert parse_number(text, style) == value
+
+
+@pytest.mark.parametrize("text", ["1.23.4", "12,3,4", "abc", "1.234,5,6", ""])
+def test_bad_numbers(text):
+    with pytest.raises(ValueError, match="not a number"):
+        parse_number(text)
+
+
+def test_months_and_quarters():
+    assert [parse_month(m) for m in ("Januari", "PEB", "Agt", "Desember", "12", "mei")] == [
+        1,
+        2,
+        8,
+        12,
+        12,
+        5,
+    ]
+    assert [parse_quarter(q) for q in ("Triwulan I", "TW 3", "Q4", "2")] == [1, 3, 4, 2]
+    with pytest.raises(ValueError, match="not a month"):
+        parse_month("Smarch")
+
+
+def test_headers_are_recognised_and_the_mapping_round_trips(tmp_path):
+    header = [*HEADER, "Nilai (Rp)", "Catatan"]
+    mapping = recognise(header)
+    roles = {h: c.role for h, c in mapping.columns.items()}
+    assert roles == {
+        "Tahun": "year",
+        "Bulan": "month",
+        "Kode HS": "hs_code",
+        "Negara Tujuan": "destination",
+        "Provinsi": "province",
+        "Nilai FOB (US$)": "value",
+        "Berat Bersih (Kg)": "net_weight",
+        "Nilai (Rp)": "value",
+    }
+    assert mapping.columns["Nilai FOB (US$)"].currency == "USD"
+    assert mapping.columns["Nilai (Rp)"].currency == "IDR"
+    english = recognise(
+        ["Year", "Month", "HS Code", "Destination", "Value (USD)", "Net weight (ton)"]
+    )
+    assert english.columns["Net weight (ton)"].unit == "ton"
+    assert english.columns["Value (USD)"].currency == "USD"
+    saved = tmp_path / "mapping.yaml"
+    mapping.licence = LICENCE
+    saved.write_text(mapping.to_yaml(), encoding="utf-8")
+    again = load_mapping(saved, header)
+    assert again.to_yaml() == mapping.to_yaml()
+    saved.write_text("columns:\n  Tahun: birthday\n", encoding="utf-8")
+    with pytest.raises(MappingError, match="column 'Tahun': unknown role 'birthday'"):
+        load_mapping(saved, header)
+    saved.write_text("columns:\n  Tahun: year\n Bulan: month\n", encoding="utf-8")
+    with pytest.raises(MappingError, match=r"mapping\.yaml:3: cannot read the mapping: "):
+        load_mapping(saved, header)
+    saved.write_text("columns:\n  Jahr: year\n", encoding="utf-8")
+    with pytest.raises(MappingError, match="'Jahr' is not in the table's header"):
+        load_mapping(saved, header)
+
+
+# --- importing into a store
+
+
+@pytest.fixture()
+def store(fresh_store: Settings) -> Settings:
+    build(fresh_store)
+    return fresh_store
+
+
+def flows(settings: Settings, graph: str = GRAPH) -> list[dict[str, str]]:
+    store = StoreDir(settings.store_dir).require_current().open()
+    query = f"""PREFIX kkg: <https://w3id.org/kaltim-kg/ontology#>
+    PREFIX schema: <https://schema.org/> PREFIX prov: <http://www.w3.org/ns/prov#>
+    PREFIX dcterms: <http://purl.org/dc/terms/>
+    SELECT ?f ?commodity ?destination ?origin ?period ?month ?value ?currency ?weight ?table ?row ?licence
+    WHERE {{ GRAPH <{graph}> {{
+        ?f a kkg:ExportFlow ; kkg:commodity ?commodity ; kkg:destination ?destination ;
+           kkg:origin ?origin ; kkg:period ?period ; kkg:month ?month ;
+           kkg:tradeValue [ schema:value ?value ; schema:currency ?currency ] ;
+           kkg:netWeightKg ?weight ; prov:wasDerivedFrom ?table ; dcterms:source ?row .
+        ?table dcterms:license ?licence }} }} ORDER BY ?row"""
+    solutions = store.query(query)
+    names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
+    return [{n: row[n].value for n in names} for row in solutions]  # type: ignore[union-attr]
+
+
+def test_the_sample_table_imports_as_reconciled_flows(store):
+    result = import_tables(store, [SAMPLE], overrides={"licence": LICENCE})
+    assert result.problems == []
+    assert result.loaded is not None and result.loaded.validated > 0  # the SHACL gate ran
+    rows = flows(store)
+    assert len(rows) == 6
+    first = rows[0]
+    assert first["commodity"] == f"{BASE}id/commodity/shrimp"
+    assert first["destination"] == f"{BASE}id/country/JP"
+    assert first["origin"] == f"{BASE}id/region/ID-KI"
+    assert (first["period"], first["month"]) == ("2021", "1")
+    assert (Decimal(first["value"]), first["currency"]) == (Decimal("1254300.50"), "USD")
+    assert Decimal(first["weight"]) == 182400
+    table = f"{BASE}id/table/contoh-ekspor-kaltim-2021"
+    assert first["table"] == table and first["row"] == f"{table}#row=2"
+    assert first["licence"] == LICENCE
+    assert {r["destination"].rsplit("/", 1)[1] for r in rows} == {
+        "JP",
+        "CN",
+        "US",
+        "KR",
+        "SG",
+        "IN",
+    }
+    manifest = StoreDir(store.store_dir).require_current().manifest
+    assert manifest["loaded_graphs"][GRAPH] == {"files": ["contoh-ekspor-kaltim-2021.nt"]}
+
+
+def test_importing_again_replaces_the_graph(store):
+    import_tables(store, [SAMPLE], overrides={"licence": LICENCE})
+    import_tables(store, [SAMPLE], overrides={"licence": LICENCE})
+    assert len(flows(store)) == 6
+
+
+def test_every_problem_is_reported_by_row_and_nothing_is_published(store, tmp_path):
+    path = write_csv(
+        tmp_path / "bps.csv",
+        [
+            ROW,
+            ["2021", "Maret", "0306", "Narnia", "Kalimantan Timur", "10", "1"],
+            ["2021", "Smarch", "0306", "Jepang", "Kalimantan Timur", "10", "1"],
+            ["2021", "Maret", "1404", "Jepang", "Kalimantan Timur", "12,3,4", "1"],
+            ["2021", "Maret", "0306", "Malysia", "Kalimantan Timur", "10", "1"],
+        ],
+    )
+    before = StoreDir(store.store_dir).require_current().id
+    with pytest.raises(ImportProblems) as raised:
+        import_tables(store, [path], overrides={"licence": LICENCE})
+    lines = raised.value.lines
+    assert (
+        lines[0]
+        == "bps.csv:3: destination 'Narnia': no country or worldregion or province of that name or code"
+    )
+    assert lines[1] == "bps.csv:4: not a month: 'Smarch'"
+    assert lines[2].startswith("bps.csv:5: HS code '1404'")
+    assert lines[3] == "bps.csv:5: Nilai FOB (US$): not a number: '12,3,4'"
+    assert lines[4].startswith(
+        "bps.csv:6: destination 'Malysia' is not certain: could be Malaysia <"
+    )
+    assert len(lines) == 5
+    assert StoreDir(store.store_dir).require_current().id == before
+
+
+def test_publishing_the_valid_rows_is_an_explicit_choice(store, tmp_path):
+    path = write_csv(
+        tmp_path / "bps.csv",
+        [ROW, ["2021", "Maret", "0306", "Narnia", "Kalimantan Timur", "10", "1"]],
+    )
+    result = import_tables(store, [path], overrides={"licence": LICENCE}, publish_valid_rows=True)
+    assert result.problems == [
+        "bps.csv:3: destination 'Narnia': no country or worldregion or province of that name or code"
+    ]
+    assert len(flows(store, f"{BASE}graph/bps")) == 1
+
+
+def test_a_table_without_a_licence_is_refused(store):
+    with pytest.raises(ImportProblems, match="no licence"):
+        import_tables(store, [SAMPLE])
+
+
+def test_the_command_prints_saves_and_takes_a_mapping(store, tmp_path):
+    runner = CliRunner()
+    saved = tmp_path / "mapping.yaml"
+    args = ["import", str(SAMPLE), "--store", str(store.store_dir), "--licence", LICENCE]
+    checked = runner.invoke(main, [*args, "--check", "--save-mapping", str(saved)])
+    assert checked.exit_code == 0, checked.output
+    assert "Nilai FOB (US$):" in checked.output and "currency: USD" in checked.output
+    assert "contoh-ekspor-kaltim-2021.csv: 6 flows, 0 rows with problems" in checked.output
+    assert flows(store) == []  # --check publishes nothing
+    text = saved.read_text(encoding="utf-8").replace("  Negara Tujuan: destination\n", "")
+    saved.write_text(text, encoding="utf-8")
+    refused = runner.invoke(main, [*args, "--mapping", str(saved)])
+    assert refused.exit_code == 1, refused.output
+    assert (
+        "contoh-ekspor-kaltim-2021.csv:1: no destination column recognised; name it in a mapping"
+        in refused.output
+    )
+    published = runner.invoke(main, [*args, "--graph", f"{BASE}graph/bps-2021"])
+    assert published.exit_code == 0, published.output
+    assert len(flows(store, f"{BASE}graph/bps-2021")) == 6
+
+
+def test_hs_codes_without_a_lexicon_entry_become_hs_commodities(fresh_store, tmp_path):
+    from kaltim_kg.store.publish import load
+    from tests.link_support import TURTLE
+
+    build(fresh_store)
+    fixture = tmp_path / "link-fixture.ttl"
+    fixture.write_text(TURTLE, encoding="utf-8")
+    load(fresh_store, [fixture], graph=f"{BASE}graph/link-fixture", validate=False)
+    path = write_csv(
+        tmp_path / "bps.csv", [[*ROW[:2], "03061710", *ROW[3:]]]
+    )  # an 8-digit BTKI line
+    result = import_tables(fresh_store, [path], overrides={"licence": LICENCE})
+    assert result.problems == []
+    store = StoreDir(fresh_store.store_dir).require_current().open()
+    commodity = pyoxigraph.NamedNode(f"{BASE}id/commodity/hs-030617")
+    hs_class = pyoxigraph.NamedNode("https://w3id.org/kaltim-kg/ontology#hsClass")
+    assert [q.object.value for q in store.quads_for_pattern(commodity, hs_class, None)] == [
+        f"{BASE}id/hs/030617"
+    ]

@@ -231,6 +231,22 @@ def test_the_sample_table_imports_as_reconciled_flows(store):
         "SG",
         "IN",
     }
+    cube = (
+        StoreDir(store.store_dir)
+        .require_current()
+        .open()
+        .query(
+            f"""PREFIX qb: <http://purl.org/linked-data/cube#>
+        PREFIX kkg: <https://w3id.org/kaltim-kg/ontology#>
+        SELECT (COUNT(?o) AS ?n) (SAMPLE(?period) AS ?p) WHERE {{ GRAPH <{GRAPH}> {{
+            ?o a qb:Observation ; qb:dataSet <{table}> ; kkg:refPeriod ?period ;
+               kkg:amount ?amount ; kkg:currency "USD" ; kkg:unit "KGM" .
+            <{table}> a qb:DataSet ; qb:structure/a qb:DataStructureDefinition }} }}"""
+        )
+    )
+    (answer,) = list(cube)  # type: ignore[arg-type]
+    assert int(answer["n"].value) == 6  # every row is an observation of the table's data set
+    assert answer["p"].datatype.value.endswith("#gYearMonth")
     manifest = StoreDir(store.store_dir).require_current().manifest
     assert manifest["loaded_graphs"][GRAPH] == {"files": ["contoh-ekspor-kaltim-2021.nt"]}
 

@@ -19,6 +19,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from kaltim_kg.link.columns import WEIGHT_UNITS, Mapping
+from kaltim_kg.link.cube import add_observation, add_structure, check_cube, ref_period
 from kaltim_kg.link.index import Entity, EntityIndex
 from kaltim_kg.link.matcher import PropertyFilter, Query, reconcile, resolve_property
 from kaltim_kg.link.tables import Table, parse_month, parse_number, parse_quarter, parse_year
@@ -282,6 +283,10 @@ class _Builder:
             g.add((amount, SCHEMA.currency, Literal(currency)))
         if weight is not None:
             g.add((node, KKG.netWeightKg, Literal(weight, datatype=XSD.decimal)))
+        first = (Literal(values[0][0], datatype=XSD.decimal), values[0][1]) if values else None
+        add_observation(
+            g, node, self.table_iri, ref_period(year, month, quarter), first, weight is not None
+        )
         g.add((node, KKG.evidence, Literal(f"{row.where}: {row.text}", lang="id")))
         g.add((node, PROV.wasDerivedFrom, self.table_iri))
         g.add((node, DCTERMS.source, URIRef(f"{self.table_iri}#row={row.number}")))
@@ -322,4 +327,9 @@ def plan_import(table: Table, mapping: Mapping, index: EntityIndex, graph: str) 
             plan.skipped_rows += 1
         else:
             plan.flows += 1
+    if plan.flows:
+        add_structure(builder.graph, builder.table_iri, mapping.title or table.path.stem)
+        plan.problems.extend(
+            f"{table.name}: data cube: {line}" for line in check_cube(builder.graph)
+        )
     return plan

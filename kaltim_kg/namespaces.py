@@ -43,6 +43,35 @@ PREFIXES: dict[str, str] = {
     "cur": str(CUR),
 }
 
+# Prefixes a SPARQL query may use without declaring them (what users of Wikidata's, the EU
+# portal's or BPS's endpoints type from memory): ours, plus the common vocabularies of
+# statistics, catalogues and geodata. Serialisations keep to PREFIXES (one name each).
+QUERY_PREFIXES: dict[str, str] = {
+    **PREFIXES,
+    "dct": str(DCTERMS),
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "geo": "http://www.opengis.net/ont/geosparql#",
+    "geof": "http://www.opengis.net/def/function/geosparql/",
+    "wgs": "http://www.w3.org/2003/01/geo/wgs84_pos#",
+    "void": str(VOID),
+    "sdmx": "http://purl.org/linked-data/sdmx#",
+    "sdmx-attribute": "http://purl.org/linked-data/sdmx/2009/attribute#",
+    "sdmx-code": "http://purl.org/linked-data/sdmx/2009/code#",
+    "sdmx-concept": "http://purl.org/linked-data/sdmx/2009/concept#",
+    "sdmx-dimension": "http://purl.org/linked-data/sdmx/2009/dimension#",
+    "sdmx-measure": "http://purl.org/linked-data/sdmx/2009/measure#",
+    "sh": str(SH),
+    "sd": str(SD),
+    "vcard": str(VCARD),
+    "spdx": str(SPDX),
+    "adms": "http://www.w3.org/ns/adms#",
+    "locn": "http://www.w3.org/ns/locn#",
+    "time": "http://www.w3.org/2006/time#",
+    "wdt": "http://www.wikidata.org/prop/direct/",
+    "gn": "http://www.geonames.org/ontology#",
+    "agrovoc": str(AGROVOC),
+}
+
 # Kinds of resource the contract (§1) names, plus the ones this project adds.
 KINDS = frozenset(
     {

@@ -114,6 +114,10 @@ def _engine_connects(query_template: str) -> tuple[str, bool]:
         pyoxigraph.NamedNode("urn:jp"),
         pyoxigraph.Literal(1),
         pyoxigraph.NamedNode("urn:ex#b"),
+        pyoxigraph.NamedNode("urn:ex#b.b"),
+        pyoxigraph.NamedNode("urn:ex/a·#"),
+        pyoxigraph.Literal(True),
+        pyoxigraph.Literal(1.0),
     ):
         store.add(pyoxigraph.Quad(s, p, o))
     connections: list[int] = []
@@ -172,4 +176,67 @@ def test_brackets_behind_a_less_than_count_as_nesting():
     assert scan_query(nested(50)).depth >= 50
     assert scan_query(nested(MAX_NESTING + 1)).depth > MAX_NESTING
     iri = "SELECT * { <http://en.wikipedia.org/wiki/Foo_(bar)> ?p ?o }"
-    assert scan_query(iri).depth == 2  # a real IRI's balanced parentheses stay shallow
+    assert scan_query(iri).depth == 1  # a real IRI's parentheses are not brackets
+
+
+# F3 (issue 18): names are SPARQL's PN_CHARS, not Python's \w. The old lexer stopped
+# `ex:a·\#` before `·`, took `\#` for a comment, and missed what followed on the line.
+F3_NAME = "PREFIX ex: <urn:ex/> SELECT * WHERE { ?s ?p ex:a·\\# "
+
+
+def test_f3_service_after_a_name_with_a_middle_dot_and_an_escaped_hash():
+    query, connected = _engine_connects(F3_NAME + "SERVICE <{here}> { ?a ?b ?c } }")
+    assert connected, query  # the engine reads the SERVICE clause
+    assert scan_query(query).service, query
+
+
+def test_f3_nesting_after_a_name_with_a_middle_dot_and_an_escaped_hash():
+    query = F3_NAME + "{" * 160_000 + "}" * 160_000 + " }"
+    assert scan_query(query).depth > MAX_NESTING
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        # No word boundary after a keyword: the engine reads `true` and then SERVICE.
+        "SELECT * WHERE { ?s ?p 1 . ?s ?p true . ?s ?p trueSERVICE <{here}> { ?a ?b ?c } }",
+        "SELECT * WHERE { ?s ?p 1 . ?s ?p 1e0SERVICE <{here}> { ?a ?b ?c } }",
+        "SELECT * WHERE { SERVICESILENT<{here}> { ?a ?b ?c } }",
+        # `SERVICE:x` is the keyword and the prefixed name `:x` when `:` is declared.
+        "PREFIX : <{here}> SELECT * WHERE { SERVICE:x { ?a ?b ?c } }",
+        "PREFIX ex: <{here}> SELECT * WHERE { SERVICEex:x { ?a ?b ?c } }",
+        # The engine's local names take one run of dots: `ex:a.b` `.` SERVICE.
+        "PREFIX ex: <urn:ex#> PREFIX : <{here}> SELECT * WHERE { ?s ?p ex:b.b.SERVICE :x {} }",
+        # In an expression `<` after a value is less-than: `<'x>` is no IRI, `'x>'` a string.
+        "SELECT * WHERE { ?s ?p ?o FILTER(?o<'x>'||true) SERVICE <{here}> {} #'\n }",
+        "PREFIX : <{here}> SELECT * WHERE { ?s ?p ?o FILTER(?o<1||true)SERVICE:y#>\n{} }",
+        # Strings the engine reads after an unterminated long string: `''` and `'…'`.
+        "SELECT * WHERE { ?s ?p ?o FILTER(?o != '' || true) SERVICE <{here}> {} }",
+    ],
+)
+def test_what_the_engine_reads_as_service_the_lexer_does_too(template):
+    query, connected = _engine_connects(template)
+    assert connected, query
+    assert scan_query(query).service, query
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "PREFIX service: <urn:s#> SELECT * WHERE { ?s service:p ?o }",
+        "SELECT * WHERE { ?s <http://www.w3.org/ns/sparql-service-description#endpoint> ?o }",
+        "SELECT * WHERE { ?s ?p ?o FILTER(?o < 'SERVICE') }",
+        "SELECT ?service WHERE { ?service ?p 'x'@en }",
+        "PREFIX ex: <urn:ex#> SELECT * WHERE { ?s ?p ex:a.SERVICE }",
+        "SELECT * WHERE { VALUES (?x ?y) { (1 <urn:a#b'SERVICE>) } }",
+    ],
+)
+def test_service_in_ordinary_names_is_not_a_clause(query):
+    assert not scan_query(query).service, query
+
+
+def test_prefixes_declared_and_used_are_reported():
+    scan = scan_query("PREFIX ex: <urn:x#> SELECT * { ?s ex:p ?o ; dct:title ?t ; nope:x ?y }")
+    assert scan.declared_prefixes == ("ex",)
+    assert scan.used_prefixes == ("ex", "dct", "nope")
+    assert scan.undeclared_prefixes() == ["nope"]  # dct is predeclared

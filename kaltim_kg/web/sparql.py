@@ -1,6 +1,6 @@
 """The SPARQL 1.1 Protocol endpoint at /sparql: read-only, offline, every query killable.
 
-A request is read (protocol.py), lexed (query_scan.py) so updates, SERVICE and absurd nesting
+A request is read (protocol.py), lexed (query/scan.py) so updates, SERVICE and absurd nesting
 are refused and the format can be negotiated before anything runs, then handed to the query
 worker pool (guard.py), which returns bytes already serialised in the chosen format.
 """

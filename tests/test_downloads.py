@@ -17,6 +17,10 @@ CONTENT_TYPES = {
     "kaltim-kg.nt.gz": "application/gzip",
     "kaltim-kg.nq.gz": "application/gzip",
     "kaltim-kg.jsonld": "application/ld+json",
+    "kaltim-kg-flows.csv": "text/csv",
+    "kaltim-kg-totals.csv": "text/csv",
+    "kaltim-kg-cohorts.csv": "text/csv",
+    "kaltim-kg-csv-metadata.json": "application/csvm+json",
     "SHA256SUMS": "text/plain",
 }
 

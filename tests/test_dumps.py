@@ -53,7 +53,10 @@ def test_union_dumps_deduplicate_and_quads_keep_graphs() -> None:
 def test_written_dumps_match_the_store(tmp_path: Path) -> None:
     store = _store_with_a_shared_triple()
     listing = write_dumps(store, tmp_path)
-    assert set(listing) == {f.filename for f in DUMP_FORMATS}
+    tidy = {"kaltim-kg-flows.csv", "kaltim-kg-totals.csv", "kaltim-kg-cohorts.csv"}
+    assert set(listing) == {f.filename for f in DUMP_FORMATS} | tidy | {
+        "kaltim-kg-csv-metadata.json"
+    }
     nt = gzip.decompress((tmp_path / DUMPS_BY_NAME["nt"].filename).read_bytes())
     assert len(Graph().parse(data=nt, format="nt")) == 2
     assert listing[DUMPS_BY_NAME["nt"].filename]["statements"] == 2
@@ -66,7 +69,7 @@ def test_two_builds_give_identical_checksums(tmp_path: Path) -> None:
         result = build(load_settings(env={}, store_dir=tmp_path / name))
         sums.append((result.generation.dumps_dir / "SHA256SUMS").read_bytes())
     assert sums[0] == sums[1]
-    assert len(sums[0].splitlines()) == len(DUMP_FORMATS)
+    assert len(sums[0].splitlines()) == len(DUMP_FORMATS) + 4  # and the tidy CSV files
 
 
 def test_portable_paths_give_the_same_bytes(monkeypatch) -> None:

@@ -8,7 +8,7 @@ written at build time.
 from __future__ import annotations
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from kaltim_kg.catalog.metadata import (
     DESCRIPTION,
@@ -24,6 +24,9 @@ from kaltim_kg.catalog.metadata import (
     Site,
 )
 from kaltim_kg.namespaces import SPDX, VCARD
+from kaltim_kg.store.csv_tables import METADATA as CSV_METADATA
+from kaltim_kg.store.csv_tables import TIDY_TABLES
+from kaltim_kg.store.csv_tables import TITLES as TIDY_TITLES
 
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 EU = "http://publications.europa.eu/resource/authority/"
@@ -34,7 +37,10 @@ EU_FILE_TYPES = {
     "nt": "RDF_N_TRIPLES",
     "nq": "RDF_N_QUADS",
     "jsonld": "JSON_LD",
+    "csv": "CSV",
+    "csvw": "JSON",
 }
+CSVW_REC = "http://www.w3.org/TR/tabular-metadata/"
 THEME_LABELS = {"en": "Economy and finance", "id": "Ekonomi dan keuangan"}
 STABLE_LABELS = {"en": "Stable", "id": "Stabil"}
 ATTRIBUTION = "http://purl.org/adms/licencetype/Attribution"
@@ -175,12 +181,40 @@ class CatalogBuilder:
                     self._dump(fmt.filename, fmt.name, fmt.media_type, fmt.gzipped, fmt.title),
                 )
             )
+        for table in TIDY_TABLES:  # the tidy CSV files, described by their CSVW metadata
+            if table.filename in self.release.dumps:
+                name = table.filename.removeprefix("kaltim-kg-").removesuffix(".csv")
+                node = self._dump(
+                    table.filename,
+                    "csv",
+                    "text/csv",
+                    False,
+                    TIDY_TITLES[table.filename],
+                    f"csv-{name}",
+                )
+                if CSV_METADATA in self.release.dumps:
+                    g.add((node, DCTERMS.conformsTo, _typed(g, URIRef(CSVW_REC), DCTERMS.Standard)))
+                    g.add((node, RDFS.seeAlso, self.site.url(f"/dumps/{CSV_METADATA}")))
+                g.add((dataset, DCAT.distribution, node))
+        if CSV_METADATA in self.release.dumps:
+            title = TIDY_TITLES[CSV_METADATA]
+            node = self._dump(CSV_METADATA, "csvw", "application/csvm+json", False, title)
+            g.add((node, DCTERMS.conformsTo, _typed(g, URIRef(CSVW_REC), DCTERMS.Standard)))
+            g.add((dataset, DCAT.distribution, node))
         g.add((dataset, DCAT.distribution, self._sparql_distribution(service)))
 
-    def _dump(self, filename: str, name: str, media_type: str, gzipped: bool, title: str) -> URIRef:
+    def _dump(
+        self,
+        filename: str,
+        name: str,
+        media_type: str,
+        gzipped: bool,
+        title: str,
+        key: str | None = None,
+    ) -> URIRef:
         g = self.graph
         info = self.release.dumps[filename]
-        node = _typed(g, self.site.data(f"dataset/distribution/{name}"), DCAT.Distribution)
+        node = _typed(g, self.site.data(f"dataset/distribution/{key or name}"), DCAT.Distribution)
         g.add((node, DCTERMS.title, Literal(title, lang="en")))
         g.add((node, DCTERMS.description, Literal(f"{filename}: {title}", lang="en")))
         g.add((node, DCAT.accessURL, self.site.url("/dumps/")))

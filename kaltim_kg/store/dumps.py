@@ -27,6 +27,8 @@ from kaltim_kg.formats import LINE_FORMATS
 from kaltim_kg.graph import jsonld
 from kaltim_kg.lifetime import die_with_parent
 from kaltim_kg.namespaces import PREFIXES
+from kaltim_kg.store.csv_tables import MEDIA_TYPES as CSV_MEDIA_TYPES
+from kaltim_kg.store.csv_tables import write_tidy_csv
 
 STEM = "kaltim-kg"
 CHUNK = 1 << 20
@@ -324,6 +326,16 @@ def write_dumps(
             names = ", ".join(f.filename for f in formats)
             progress(f"writing dumps {names} ({processes} process{'es' if processes > 1 else ''})")
         listing = _write_files(jobs, processes)
+        if progress:
+            progress("writing the tidy CSV files")
+        for path in write_tidy_csv(store, directory):
+            listing[path.name] = {
+                "format": "csv" if path.suffix == ".csv" else "csvw",
+                "media_type": CSV_MEDIA_TYPES[path.name],
+                "gzip": False,
+                "bytes": path.stat().st_size,
+                "sha256": sha256_file(path),
+            }
         for fmt in formats:
             if fmt.rdf_format in LINE_FORMATS:
                 # Distinct statements, free from the sorted lines: VoID's void:triples.

@@ -20,6 +20,8 @@ from flask import Blueprint, Response, render_template, send_file, url_for
 
 from kaltim_kg.formats import Format
 from kaltim_kg.graph import jsonld
+from kaltim_kg.store.csv_tables import MEDIA_TYPES as TIDY_MEDIA_TYPES
+from kaltim_kg.store.csv_tables import TITLES as TIDY_TITLES
 from kaltim_kg.store.dumps import CHECKSUMS, DUMP_FORMATS, DUMPS_BY_NAME, DumpFormat
 from kaltim_kg.web import current
 from kaltim_kg.web.negotiation import HTML, choose_format, conditional, html_response, plain
@@ -74,27 +76,30 @@ def dump_files() -> list[DumpFile]:
             continue
         fmt = _BY_FILENAME.get(name)
         stat = path.stat()
+        media_type = fmt.media_type if fmt else TIDY_MEDIA_TYPES.get(name, "text/plain")
         files.append(
             DumpFile(
                 name=name,
                 url=url_for("downloads.download", name=name, _external=True),
-                media_type=fmt.media_type if fmt else "text/plain",
-                content_type=_content_type(fmt),
+                media_type=media_type,
+                content_type=_content_type(fmt, media_type),
                 compression=GZIP if fmt and fmt.gzipped else None,
                 bytes=stat.st_size,
                 sha256=sums.get(name) or _sha256_of(path),
                 modified=datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(),
-                title=fmt.title if fmt else "SHA-256 checksums of the files above",
+                title=fmt.title
+                if fmt
+                else TIDY_TITLES.get(name, "SHA-256 checksums of the files above"),
             )
         )
     return files
 
 
-def _content_type(fmt: DumpFormat | None) -> str:
-    """What a download is sent as: the gzip file itself, or UTF-8 text in its RDF type."""
+def _content_type(fmt: DumpFormat | None, media_type: str) -> str:
+    """What a download is sent as: the gzip file itself, or UTF-8 text of its type."""
     if fmt is not None and fmt.gzipped:
         return GZIP
-    return f"{fmt.media_type if fmt else 'text/plain'}; charset=utf-8"
+    return f"{media_type}; charset=utf-8"
 
 
 @bp.route("/dumps/")

@@ -504,3 +504,57 @@ def synth(triples: int, seed: int, output: Path, base_uri: str | None) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+@main.command()
+@click.argument("article")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Draft file to write (default: SOURCE-KEY.yaml in the current folder).",
+)
+@click.option("--force", is_flag=True, help="Replace an existing draft (and its text file).")
+@data_option
+def extract(article: str, out: Path | None, force: bool, data_dir: Path | None) -> None:
+    """Draft a fact file from a news article: a text file (optional `key: value` header
+    lines ended by `---`), a saved HTML page, or an http(s) URL.
+
+    The draft links to what the published data files (--data) already state, and prints
+    the review checklist. Exit 0: written; 2: the article cannot be drafted from.
+    """
+    from kaltim_kg.ingest.extract import extract as run_extract
+
+    settings = _settings(data_dir=data_dir)
+    with _errors():
+        result = run_extract(article, out, settings.facts_dir, overwrite=force)
+    counts = ", ".join(f"{n} {name}" for name, n in result.counts.items() if n) or "no facts"
+    click.echo(f"wrote {result.yaml_path} ({counts}); text in {result.text_path}")
+    if result.known_unreadable:
+        click.echo(f"warning: published data not linked to: {result.known_unreadable}", err=True)
+    if result.notes:
+        click.echo(
+            f"{result.notes} note(s): facts other sources already published are linked, not repeated"
+        )
+    click.echo("Review before publishing:")
+    for item in result.review:
+        click.echo(f"  {result.yaml_path}:{item.line}: {item.flag.section}: {item.flag.reason}")
+    for step in REVIEW_STEPS:
+        click.echo(f"  [ ] {step}")
+    click.echo(
+        "Then, with the draft and its text in the data folder: `kaltim-kg validate --data DIR`, "
+        "`kaltim-kg build --data DIR`."
+    )
+
+
+# What a reviewer checks on every draft, whatever was flagged (README "Publishing a new
+# press release").
+REVIEW_STEPS = (
+    "every flow: the goods, the destination and the period are what the cited sentence says",
+    "every amount: currency, value and scale as stated; 'setara' figures marked equivalent",
+    "every count: a number of businesses, not of countries or products, with its qualifier",
+    "people and agencies: the right person (nicknames!), roles in Indonesian and English",
+    "quotes: verbatim, with the right speaker and date",
+    "labels and the title in English (copied from Indonesian where flagged)",
+    "what the draft left out: facts the rules did not see (read the article once more)",
+)

@@ -140,11 +140,11 @@ def _place_list(
     by_start = {p.start: p for p in places}
     listed: list[Mention] = []
     position = start
+    anaphor = _ANAPHOR.match(sentence, position)
+    if anaphor and anaphor.group().strip():
+        return [], anaphor.end(), True
     filler = _FILLER.match(sentence, position)
     position = filler.end() if filler else position
-    anaphor = _ANAPHOR.match(sentence, position)
-    if anaphor and not listed and anaphor.group().strip():
-        return [], anaphor.end(), True
     while True:
         while position < len(sentence) and sentence[position] == " ":
             position += 1

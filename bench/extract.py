@@ -1,0 +1,168 @@
+"""How well `kaltim-kg extract` drafts the curated files: precision and recall per article.
+
+For every curated data file (the gold), the article's text is drafted as an officer would
+(`extract ARTICLE --data DIR`, where DIR holds the *other* curated files, so facts they
+published are linked to), and the draft is compared with the gold by what the facts say:
+
+    flows      (period, commodity, destination)
+    amounts    (currency, value in units)            any mapping with a currency and a value
+    counts     (what is counted, value)              member/destination counts, business
+                                                     counts, quantities that are not money
+    percents   value                                 quantities in percent
+    dates      date                                  statement and event dates
+    people     person key
+    quotes     (speaker, text)                       statements, direct and reported
+
+Run: python bench/extract.py [DATA_DIR]  (default: the repository's data/). Targets
+(issue 14): precision >= 0.9 and recall >= 0.85 on flows and amounts, overall.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+import tempfile
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kaltim_kg.ingest.extract import extract
+from kaltim_kg.ingest.numbers import parse_digits, scaled
+
+KINDS = ("flows", "amounts", "counts", "percents", "dates", "people", "quotes")
+
+
+def _number(value: Any, scale: Any = None) -> Decimal:
+    number = parse_digits(str(value)) if isinstance(value, str) else None
+    if number is None:
+        return Decimal(str(value)).scaleb(
+            {None: 0, "ribu": 3, "juta": 6, "miliar": 9}.get(scale, 0)
+        )
+    return scaled(number, scale).value
+
+
+def _walk(node: Any, path: tuple[str, ...] = ()) -> Any:
+    if isinstance(node, dict):
+        yield path, node
+        for key, value in node.items():
+            yield from _walk(value, (*path, str(key)))
+    elif isinstance(node, list):
+        for item in node:
+            yield from _walk(item, path)
+
+
+def facts_of(document: dict[str, Any]) -> dict[str, Counter]:
+    """The comparable facts of one data file, as multisets."""
+    found: dict[str, Counter] = {kind: Counter() for kind in KINDS}
+    for flow in document.get("flows") or []:
+        period = flow.get("year", flow.get("period"))
+        found["flows"][(str(period), flow["commodity"], str(flow["destination"]))] += 1
+    for path, node in _walk(
+        {k: v for k, v in document.items() if k not in ("source", "sentences")}
+    ):
+        if isinstance(node.get("value_idr"), int):  # the first curated format: whole rupiah
+            found["amounts"][("IDR", Decimal(node["value_idr"]))] += 1
+        if "currency" in node and "value" in node:
+            found["amounts"][(node["currency"], _number(node["value"], node.get("scale")))] += 1
+        for name in ("member_count", "destination_count", "count"):
+            if name in node and not isinstance(node[name], (list, str)):
+                value = node[name]
+                value = value.get("value") if isinstance(value, dict) else value
+                found["counts"][(name, _number(value))] += 1
+        quantity = node.get("quantity")
+        if isinstance(quantity, dict) and "currency" not in quantity:
+            value = _number(quantity.get("value"), quantity.get("scale"))
+            if quantity.get("unit") == "percent":
+                found["percents"][value] += 1
+            else:
+                found["counts"][("quantity", value)] += 1
+        date = node.get("date")
+        if isinstance(date, dt.date) and path and path[0] in ("statements", "events"):
+            found["dates"][date] += 1
+    for person in document.get("people") or []:
+        found["people"][person["key"]] += 1
+    for statement in document.get("statements") or []:
+        text = " ".join(str(statement.get("text", "")).split())
+        found["quotes"][(statement.get("speaker"), text)] += 1
+    return found
+
+
+def _article_input(gold_path: Path, gold: dict[str, Any], folder: Path) -> Path:
+    """The article as an officer gets it: the stored text, with a header line for each of
+    url, date and publisher where the stored text has none."""
+    source = gold["source"]
+    text = (gold_path.parent / source["text_file"]).read_text(encoding="utf-8")
+    if "\n---\n" not in text.split("\n\n")[0] + "\n":
+        organizations = {o["key"]: o for o in gold.get("organizations") or []}
+        publisher = organizations.get(source["publisher"], {}).get("name", {}).get("id", "")
+        header = f"url: {source['url']}\ndate_published: {source['date_published']}\n"
+        header += f"publisher: {publisher}\n" if publisher else ""
+        text = header + "---\n" + text
+    path = folder / "input" / f"{source['key']}.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def score(draft: Counter, gold: Counter) -> tuple[int, int, int]:
+    """(found and right, found, in the gold)."""
+    return sum((draft & gold).values()), sum(draft.values()), sum(gold.values())
+
+
+def _ratio(numerator: int, denominator: int) -> str:
+    return f"{numerator / denominator:.2f}" if denominator else "  - "
+
+
+def main(data_dir: Path) -> int:
+    gold_files = sorted(data_dir.glob("*.yaml"))
+    totals = {kind: [0, 0, 0] for kind in KINDS}
+    print(f"{'article':48} " + " ".join(f"{k:>13}" for k in KINDS))
+    print(f"{'':48} " + " ".join(f"{'P    R':>13}" for _ in KINDS))
+    for gold_path in gold_files:
+        gold = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
+        with tempfile.TemporaryDirectory(prefix="kkg-bench-extract-") as scratch:
+            folder = Path(scratch)
+            published = folder / "published"
+            published.mkdir()
+            for other in gold_files:
+                if other == gold_path:
+                    continue
+                shutil.copy(other, published)
+                text_file = yaml.safe_load(other.read_text(encoding="utf-8"))["source"].get(
+                    "text_file"
+                )
+                if text_file:
+                    shutil.copy(other.parent / text_file, published)
+            article = _article_input(gold_path, gold, folder)
+            result = extract(str(article), folder / "draft" / f"{gold_path.stem}.yaml", published)
+            drafted = yaml.safe_load(result.yaml_path.read_text(encoding="utf-8"))
+        mine, theirs = facts_of(drafted), facts_of(gold)
+        cells = []
+        for kind in KINDS:
+            right, found, wanted = score(mine[kind], theirs[kind])
+            for index, value in enumerate((right, found, wanted)):
+                totals[kind][index] += value
+            cells.append(f"{_ratio(right, found):>6} {_ratio(right, wanted):>6}")
+        print(f"{gold_path.stem[:48]:48} " + " ".join(cells))
+    cells = [f"{_ratio(r, f):>6} {_ratio(r, w):>6}" for r, f, w in totals.values()]
+    print(f"{'overall':48} " + " ".join(cells))
+    counts = " ".join(f"{k}={r}/{f}/{w}" for k, (r, f, w) in totals.items())
+    print(f"(right/found/gold: {counts})")
+    ok = all(
+        totals[k][1]
+        and totals[k][2]
+        and totals[k][0] / totals[k][1] >= 0.9
+        and totals[k][0] / totals[k][2] >= 0.85
+        for k in ("flows", "amounts")
+    )
+    print("targets (flows, amounts: P >= 0.90, R >= 0.85):", "met" if ok else "NOT met")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    default = Path(__file__).resolve().parent.parent / "data"
+    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else default))

@@ -1,0 +1,1189 @@
+"""Turn what an article says into a draft fact file: plain data in the curated format, each
+record citing its sentences, with review flags where a reader must decide.
+
+Rules, in the order a reviewer meets them:
+- a trade link (goods, cue, places) gives one flow per commodity and place; its period is
+  the one the sentence states, else the one in force from earlier sentences, else the
+  year of publication (flagged);
+- a count of businesses or an amount of money in a sentence about exports (or domestic
+  sales) makes a cohort; the count and the amount of neighbouring sentences join the same
+  cohort; "setara" marks an amount as the source's own conversion;
+- an amount beside a named trade partner (a province or country with "transaksi",
+  "perdagangan", "kerja sama") is a total with that partner, never a flow;
+- goods named for export without a destination are products, never flows;
+- direct quotations are statements of their speaker; reported speech with no figure too;
+- people and agencies already published are named by key (one resource, two sources);
+  a fact whose key another file already has is the same resource, noted as such.
+Nothing is invented: what the text does not say stays out, and what is guessed is flagged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from kaltim_kg.errors import ArticleError
+from kaltim_kg.facts.reference import Reference
+from kaltim_kg.ingest.actors import PersonMention, find_people, find_reported, strip_honorifics
+from kaltim_kg.ingest.analysis import ArticleReading, Reading, _stated_period, read_text
+from kaltim_kg.ingest.article import Article
+from kaltim_kg.ingest.gazetteer import Mention
+from kaltim_kg.ingest.lexicon import Lexicon, build_lexicon
+from kaltim_kg.ingest.periods import Period
+from kaltim_kg.ingest.quantities import Amount, Count
+from kaltim_kg.namespaces import slugify
+
+_EXPORT = re.compile(r"\bekspor|\bdiekspor|\bmengekspor|\bpengiriman", re.IGNORECASE)
+_DOMESTIC = re.compile(
+    r"\bdomestik|\bdalam negeri|\bpenjualan|\btransaksi|\bantar(?:\s|-)?daerah", re.IGNORECASE
+)
+_PARTNER_TRADE = re.compile(r"\btransaksi|\bperdagangan|\bkerja ?sama|\bpenjualan", re.IGNORECASE)
+_BUSINESSES = (
+    "ukm",
+    "umkm",
+    "ikm",
+    "umk",
+    "pelaku",
+    "eksportir",
+    "perusahaan",
+    "usaha",
+    "wirausaha",
+)
+_SECTORS = {"creative-industry": re.compile(r"\bindustri kreatif\b", re.IGNORECASE)}
+_SCALE_WORDS = {3: "ribu", 6: "juta", 9: "miliar", 12: "triliun"}
+# The finders' qualifiers → the curated format's (at-least, at-most, about); a figure
+# "hampir" (almost) reached is at most that figure.
+QUALIFIER_TERMS = {
+    "at-least": "at-least",
+    "more-than": "at-least",
+    "at-most": "at-most",
+    "less-than": "at-most",
+    "almost": "at-most",
+    "approximately": "about",
+}
+_UNITS = {
+    "orang": "person",
+    "tenaga kerja": "person",
+    "peserta": "person",
+    "ukm": "business",
+    "umkm": "business",
+    "ikm": "business",
+    "umk": "business",
+    "usaha": "business",
+    "pelaku": "business",
+    "eksportir": "business",
+    "perusahaan": "business",
+    "wirausaha": "business",
+    "koperasi": "business",
+    "unit": "business",
+    "kabupaten": "regency",
+    "kota": "regency",
+    "kabupaten/kota": "regency",
+    "negara": "country",
+}
+_SIZE_CLASSES = {"mikro": "micro", "kecil": "small", "menengah": "medium"}
+_SECTOR_WORDS = {
+    "kuliner": "culinary",
+    "industri pengolahan": "processing-industry",
+    "industri kerajinan": "craft-industry",
+    "kerajinan": "craft-industry",
+    "industri kreatif": "creative-industry",
+    "perdagangan": "trade",
+    "jasa": "services",
+}
+_GROWTH = re.compile(r"\bpertumbuhan|\btumbuh|\bnaik|\bmeningkat|\bkenaikan", re.IGNORECASE)
+_EVENT = re.compile(
+    r"\bmelepas(?:kan)?\b|\bpelepasan\b|\bpameran\b|\bperesmian\b|\bmeluncurkan\b", re.I
+)
+_SUBJECT_END = re.compile(
+    r"\s+(?:mencapai|sebesar|sebanyak|tercatat|adalah|yakni|tidak kurang dari|tak kurang dari|"
+    r"lebih dari|hampir|sekitar|minimal|sedikitnya)\b",
+    re.IGNORECASE,
+)
+_ROLE_EN = {
+    "Gubernur": "Governor",
+    "Wakil Gubernur": "Vice Governor",
+    "Bupati": "Regent",
+    "Wakil Bupati": "Vice Regent",
+    "Wali Kota": "Mayor",
+    "Walikota": "Mayor",
+    "Menteri": "Minister",
+}
+
+
+@dataclass
+class Flag:
+    """A reason a reviewer must look at one record."""
+
+    section: str
+    key: str
+    reason: str
+    review: bool = True  # False: a note (e.g. "also published from …"), nothing to decide
+
+
+@dataclass
+class Known:
+    """What the published data files already state, to link to instead of repeating.
+
+    Records are the project reader's; `raw` keeps each file's YAML as written, so a fact
+    restated from another source is copied exactly (the reader requires every full
+    statement of one resource to agree).
+    """
+
+    agencies: dict[str, Any] = field(default_factory=dict)
+    people: dict[str, Any] = field(default_factory=dict)
+    organizations: dict[str, Any] = field(default_factory=dict)
+    flows: dict[str, str] = field(default_factory=dict)  # flow key → source key
+    sources: set[str] = field(default_factory=set)
+    raw_cohorts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    raw_flows: dict[str, dict[str, Any]] = field(default_factory=dict)
+    raw_records: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def from_facts(cls, facts: Any, raw_files: list[dict[str, Any]] | None = None) -> Known:
+        known = cls()
+        for source in getattr(facts, "sources", []):
+            key = source.source.key
+            known.sources.add(key)
+            for org in getattr(source, "organizations", []):
+                if getattr(org, "name", None) is not None:
+                    known.organizations.setdefault(org.key, org)
+            for agency in getattr(source, "agencies", []):
+                if getattr(agency, "name", None) is not None:
+                    known.agencies.setdefault(agency.key, agency)
+            for person in getattr(source, "people", []):
+                if getattr(person, "name", None):
+                    known.people.setdefault(person.key, person)
+            for flow in getattr(source, "flows", []):
+                known.flows.setdefault(flow.flow_key, key)
+        for document in raw_files or []:
+            source_key = str((document.get("source") or {}).get("key", ""))
+            for section in ("agencies", "people", "organizations"):
+                for record in document.get(section) or []:
+                    if isinstance(record, dict) and "name" in record:
+                        known.raw_records.setdefault((section, str(record.get("key"))), record)
+            for cohort in document.get("cohorts") or []:
+                known.raw_cohorts.append((source_key, cohort))
+            for flow in document.get("flows") or []:
+                period = flow.get("year", flow.get("period"))
+                flow_key = f"{period}-{flow.get('commodity')}-{flow.get('destination')}"
+                known.raw_flows.setdefault(flow_key, flow)
+        return known
+
+
+def _raw_count(value: Any) -> Any:
+    return value.get("value") if isinstance(value, dict) else value
+
+
+def _raw_amounts(amounts: Any) -> set[tuple[str, str, str]]:
+    found = set()
+    for amount in amounts or []:
+        if isinstance(amount, dict):
+            found.add(
+                (str(amount.get("currency")), str(amount.get("value")), str(amount.get("scale")))
+            )
+    return found
+
+
+@dataclass
+class Draft:
+    """The draft: its sections as plain data, in file order, and the flags to review."""
+
+    source_key: str
+    sections: dict[str, Any]
+    flags: list[Flag]
+    text_file: str
+
+
+# ---------------------------------------------------------------- small helpers
+
+
+def stated_value(amount_value: Decimal, precision: Decimal | None) -> tuple[str, str | None]:
+    """An amount as the curated format writes it: ('428,2', 'miliar') for 428200000000
+    stated to 10^8; a figure stated to the unit stays digits ('5000000', None)."""
+    if precision is None or precision < 1000:
+        return _comma(amount_value), None
+    exponent = max((e for e in _SCALE_WORDS if Decimal(10) ** e <= amount_value), default=3)
+    return _comma(amount_value.scaleb(-exponent)), _SCALE_WORDS[exponent]
+
+
+def _comma(number: Decimal) -> str:
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def _period_value(period: Period) -> Any:
+    if period.year is None:
+        return None
+    if period.quarter is not None:
+        return f"{period.year}-Q{period.quarter}"
+    if period.month is not None:
+        return f"{period.year}-{period.month:02d}"
+    return period.year
+
+
+def _period_words(period: Any) -> tuple[str, str]:
+    """(id, en) words for a period value, for generated labels."""
+    text = str(period)
+    if "-Q" in text:
+        year, quarter = text.split("-Q")
+        names = {"1": "pertama", "2": "kedua", "3": "ketiga", "4": "keempat"}
+        ordinals = {"1": "first", "2": "second", "3": "third", "4": "fourth"}
+        return f"triwulan {names[quarter]} {year}", f"the {ordinals[quarter]} quarter of {year}"
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        return text, text
+    return text, text
+
+
+def _unique(key: str, taken: set[str]) -> str:
+    candidate, number = key, 2
+    while candidate in taken:
+        candidate = f"{key}-{number}"
+        number += 1
+    taken.add(candidate)
+    return candidate
+
+
+def _sentence_key(text: str, taken: set[str]) -> str:
+    words = [w for w in re.findall(r"[a-z0-9]+", text.casefold()) if len(w) > 2]
+    return _unique("-".join(words[:4]) or "sentence", taken)
+
+
+# ---------------------------------------------------------------- the builder
+
+
+class _Builder:
+    def __init__(self, article: Article, reference: Reference, known: Known, key: str) -> None:
+        self.article = article
+        self.reference = reference
+        self.known = known
+        self.lexicon: Lexicon = build_lexicon(reference)
+        self.reading: ArticleReading = read_text(article.text, self.lexicon)
+        self.key = key
+        self.flags: list[Flag] = []
+        self.sentence_keys: dict[int, str] = {}
+        self.sentences: dict[str, str] = {}
+        self.taken_sentence_keys: set[str] = set()
+        published = article.date_published or self._first_text_date()
+        if published is None:
+            raise ArticleError(
+                f"{article.origin}: no publication date in the header or the text; "
+                "add a header line `date_published: YYYY-MM-DD` and a line `---`"
+            )
+        self.published: dt.date = published
+        if not article.url:
+            raise ArticleError(
+                f"{article.origin}: no URL of the article known; add a header line "
+                "`url: https://…` (and a line `---` after the header)"
+            )
+        self.region = self._about_region()
+        self.used_people: dict[str, list[str]] = {}
+        self.used_agencies: dict[str, list[str]] = {}
+        self.new_people: dict[str, dict[str, Any]] = {}
+        self.used_counts: set[tuple[int, int]] = set()
+
+    # --- evidence
+    def cite(self, reading: Reading) -> str:
+        index = reading.sentence.index
+        if index not in self.sentence_keys:
+            key = _sentence_key(reading.text, self.taken_sentence_keys)
+            self.sentence_keys[index] = key
+            self.sentences[key] = reading.text
+        return self.sentence_keys[index]
+
+    def cite_text(self, text: str) -> str:
+        for key, sentence in self.sentences.items():
+            if sentence == text:
+                return key
+        key = _sentence_key(text, self.taken_sentence_keys)
+        self.sentences[key] = text
+        return key
+
+    def flag(self, section: str, key: str, reason: str) -> None:
+        self.flags.append(Flag(section, key, reason))
+
+    def note(self, section: str, key: str, reason: str) -> None:
+        self.flags.append(Flag(section, key, reason, review=False))
+
+    # --- article-level facts
+    def _first_text_date(self) -> dt.date | None:
+        for reading in self.reading.readings:
+            if reading.dates:
+                return reading.dates[0].date
+        return None
+
+    def _about_region(self) -> str | None:
+        counts: dict[str, int] = {}
+        for reading in self.reading.readings:
+            for place in reading.places:
+                if place.kind == "region":
+                    counts[place.key] = counts.get(place.key, 0) + 1
+        return max(counts, key=lambda k: counts[k]) if counts else None
+
+    # --- people and agencies
+    def person_key(self, mention: PersonMention | None, words: str | None) -> str | None:
+        """The key of a person named by a mention or by short words ('Roby')."""
+        if mention is not None:
+            bare = self.reading.cast.resolve(mention.bare_name)[0] or mention.bare_name
+        elif words:
+            bare, guessed = self.reading.cast.resolve(words)
+            if bare is None:
+                bare = self._known_person_by_words(words)
+                if bare is None:
+                    return None
+            elif guessed:
+                self.flag("people", slugify(bare), f"'{words}' read as {bare} (a nickname?): check")
+        else:
+            return None
+        for key, person in self.known.people.items():
+            name = strip_honorifics(str(person.name))
+            if name == bare or key == slugify(bare):
+                return key
+        return slugify(bare)
+
+    def _known_person_by_words(self, words: str) -> str | None:
+        for person in self.known.people.values():
+            nickname = getattr(person, "nickname", None)
+            name = strip_honorifics(str(person.name))
+            if words in (nickname, name) or f" {words} " in f" {name} ":
+                return name
+        return None
+
+    def use_person(self, key: str, evidence: str, mention: PersonMention | None) -> None:
+        cites = self.used_people.setdefault(key, [])
+        if evidence not in cites:
+            cites.append(evidence)
+        if key in self.known.people or key in self.new_people or mention is None:
+            return
+        role_id = mention.role or ""
+        role_en = self._role_en(role_id)
+        record: dict[str, Any] = {"key": key, "name": mention.name}
+        record["role"] = {"id": role_id, "en": role_en or role_id}
+        if role_en is None:
+            self.flag("people", key, f"role '{role_id}': give the English role (copied as is)")
+        self.new_people[key] = record
+
+    def _role_en(self, role: str) -> str | None:
+        for words, english in sorted(_ROLE_EN.items(), key=lambda kv: -len(kv[0])):
+            match = re.fullmatch(rf"{words}(?:\s+(?P<place>.+))?", role)
+            if match:
+                place = match.group("place")
+                if not place:
+                    return english
+                names = self.lexicon.places.lookup(place)
+                if names:
+                    label = self._place_label_en(names[0].kind, names[0].key)
+                    if label:
+                        return f"{english} of {label}"
+        return None
+
+    def _place_label_en(self, kind: str, key: str) -> str | None:
+        table = {"region": "regions", "country": "countries", "world-region": "world_regions"}
+        record = getattr(self.reference, table.get(kind, ""), {}).get(key)
+        return getattr(record, "name_en", None) if record else None
+
+    def agencies_in(self, reading: Reading) -> list[str]:
+        """Known agencies the sentence names by name or short name."""
+        found = []
+        text = reading.text.casefold()
+        for key, agency in self.known.agencies.items():
+            names = [getattr(agency, "short_name", None), getattr(agency.name, "id", None)]
+            if any(n and n.casefold() in text for n in names):
+                found.append(key)
+        return found
+
+    # --- records
+    def build(self) -> Draft:
+        readings = self.reading.readings
+        cohorts = self.build_cohorts(readings)
+        totals = self.build_totals(readings)
+        flows, products = self.build_flows(readings, cohorts)
+        statements = self.build_statements(readings)
+        self._restate_exporters(flows, cohorts)
+        business_counts, measures, targets = self.build_indicators(readings)
+        events = self.build_events(readings)
+        for reading in readings:
+            for person in reading.people:
+                key = self.person_key(person, None)
+                if key:
+                    self.use_person(key, self.cite(reading), person)
+            for agency in self.agencies_in(reading):
+                if (
+                    agency not in self.used_agencies
+                    and reading.sentence.index in self.sentence_keys
+                ):
+                    self.used_agencies[agency] = [self.sentence_keys[reading.sentence.index]]
+        sections: dict[str, Any] = {"source": self.source_record(), "sentences": {}}
+        organization = self.organization_record()
+        if organization:
+            sections["organizations"] = [organization]
+        if self.used_agencies:
+            sections["agencies"] = [
+                {"key": k, "evidence": v} for k, v in self.used_agencies.items()
+            ]
+        people = []
+        for key, evidence in self.used_people.items():
+            record = dict(self.new_people.get(key, {"key": key}))
+            record["evidence"] = evidence
+            people.append(record)
+        if people:
+            sections["people"] = people
+        for name, records in (
+            ("events", events),
+            ("cohorts", cohorts),
+            ("flows", flows),
+            ("totals", totals),
+            ("products", products),
+            ("business_counts", business_counts),
+            ("measures", measures),
+            ("targets", targets),
+            ("statements", statements),
+        ):
+            if records:
+                sections[name] = records
+        order = {text: n for n, text in enumerate(r.text for r in readings)}
+        ordered = sorted(self.sentences.items(), key=lambda kv: order.get(kv[1], len(order)))
+        sections["sentences"] = dict(ordered)
+        return Draft(self.key, sections, self.flags, self.text_file_name)
+
+    text_file_name = ""
+
+    def _restate_exporters(
+        self, flows: list[dict[str, Any]], cohorts: list[dict[str, Any]]
+    ) -> None:
+        """A flow restated from another source names that source's cohort: restate it too."""
+        declared = {str(c.get("key")) for c in cohorts}
+        for flow in flows:
+            exporter = flow.get("exporter")
+            if not exporter or exporter in declared:
+                continue
+            published = next(
+                (c for _s, c in self.known.raw_cohorts if c.get("key") == exporter), None
+            )
+            if published is None:
+                del flow["exporter"]
+                continue
+            restated = {k: v for k, v in published.items() if k != "evidence"}
+            restated["evidence"] = list(flow["evidence"])
+            cohorts.append(restated)
+            declared.add(str(exporter))
+            self.flag(
+                "cohorts",
+                str(exporter),
+                "restated from another source because its flows are: the article may not state it",
+            )
+
+    def source_record(self) -> dict[str, Any]:
+        title = self.article.title or self._title_from_text()
+        record: dict[str, Any] = {"key": self.key}
+        if title:
+            record["title"] = {"id": title, "en": title}
+            self.flag("source", self.key, "title: give the English title (copied from Indonesian)")
+        record["date_published"] = self.published
+        if not self.article.date_published:
+            self.flag(
+                "source", self.key, "date_published taken from the first date in the text: check"
+            )
+        record["language"] = "id"
+        record["url"] = self.article.url
+        record["publisher"] = self.publisher_key()
+        if self.region:
+            record["about_region"] = self.region
+        record["text_file"] = self.text_file_name
+        return record
+
+    def _title_from_text(self) -> str | None:
+        first = self.reading.readings[0].text if self.reading.readings else ""
+        if first and not first.endswith((".", "!", "?", "\u201d")) and len(first) < 200:
+            return first
+        return None
+
+    def publisher_key(self) -> str:
+        name = self.article.header.get("publisher") or self.article.header.get("sitename") or ""
+        url = self.article.url or ""
+        host = re.sub(r"^www\.", "", re.sub(r"^https?://([^/]+).*$", r"\1", url)) if url else ""
+        for key, org in self.known.organizations.items():
+            org_url = getattr(org, "url", None) or ""
+            org_host = re.sub(r"^www\.", "", re.sub(r"^https?://([^/]+).*$", r"\1", org_url))
+            if host and org_host and (host == org_host or host.endswith("." + org_host)):
+                return key
+            if name and name.casefold().startswith(str(org.name.id).casefold()):
+                return key
+        short = re.split(r"[(,]", name)[0].strip() if name else host.split(".")[0]
+        return slugify(short or "publisher")
+
+    def organization_record(self) -> dict[str, Any] | None:
+        key = self.publisher_key()
+        if key in self.known.organizations:
+            return None
+        name = self.article.header.get("publisher") or key
+        name = re.split(r"[(,]", name)[0].strip() or key
+        record: dict[str, Any] = {
+            "key": key,
+            "kind": "news-media",
+            "name": {"id": name, "en": name},
+        }
+        if self.article.url:
+            record["url"] = re.sub(r"^(https?://[^/]+).*$", r"\1/", self.article.url)
+        self.flag("organizations", key, f"new publisher '{name}': check its name and URL")
+        return record
+
+    # --- cohorts: totals of exporting (or domestically selling) businesses
+    def build_cohorts(self, readings: list[Reading]) -> list[dict[str, Any]]:
+        cohorts: list[dict[str, Any]] = []
+        for reading in readings:
+            if reading.is_target or self._partner_amounts(reading):
+                continue
+            members = [c for c in reading.counts if c.noun in _BUSINESSES and c.value is not None]
+            amounts = [a for a in reading.amounts if a.value is not None]
+            if not members and not amounts:
+                continue
+            exporting = bool(_EXPORT.search(reading.text))
+            domestic = bool(_DOMESTIC.search(reading.text)) and not (
+                exporting and not re.search(r"domestik|dalam negeri", reading.text, re.I)
+            )
+            if not exporting and not domestic:
+                continue
+            trade_type = "domestic-sale" if domestic else "export"
+            sector = next((s for s, p in _SECTORS.items() if p.search(reading.text)), None)
+            period = _period_value(reading.context_period) if reading.context_period else None
+            cohort = self._joinable(
+                cohorts, reading, trade_type, sector, bool(members), bool(amounts)
+            )
+            if cohort is None:
+                cohort = {
+                    "trade_type": trade_type,
+                    "sector": sector,
+                    "period": period,
+                    "members": None,
+                    "destinations": None,
+                    "amounts": [],
+                    "evidence": [],
+                    "reported_by": None,
+                    "last": reading.sentence.index,
+                }
+                cohorts.append(cohort)
+            if members and cohort["members"] is None:
+                cohort["members"] = members[0]
+                self.used_counts.add((reading.sentence.index, members[0].start))
+            countries = [c for c in reading.counts if c.noun == "negara" and c.value is not None]
+            if countries and cohort["destinations"] is None:
+                cohort["destinations"] = countries[0]
+                self.used_counts.add((reading.sentence.index, countries[0].start))
+            for amount in amounts:
+                cohort["amounts"].append(amount)
+            if cohort["period"] is None:
+                cohort["period"] = period
+            cohort["evidence"].append(self.cite(reading))
+            cohort["last"] = reading.sentence.index
+            for person in reading.people:
+                key = self.person_key(person, None)
+                if key and cohort["reported_by"] is None:
+                    cohort["reported_by"] = key
+                    self.use_person(key, self.cite(reading), person)
+        return [c for c in (self._cohort_record(c) for c in cohorts) if c is not None]
+
+    def _joinable(
+        self,
+        cohorts: list[dict[str, Any]],
+        reading: Reading,
+        trade_type: str,
+        sector: str | None,
+        has_members: bool,
+        has_amounts: bool,
+    ) -> dict[str, Any] | None:
+        if not cohorts:
+            return None
+        last = cohorts[-1]
+        close = reading.sentence.index - last["last"] <= 3
+        same_kind = last["trade_type"] == trade_type and last["sector"] == sector
+        fills_gap = (has_members and last["members"] is None and not has_amounts) or (
+            has_amounts and not last["amounts"] and not has_members
+        )
+        both_missing = (
+            has_members and has_amounts and last["members"] is None and not last["amounts"]
+        )
+        return last if close and same_kind and (fills_gap or both_missing) else None
+
+    def _cohort_record(self, cohort: dict[str, Any]) -> dict[str, Any] | None:
+        period = cohort["period"]
+        if period is None:
+            period = self.published.year
+            cohort["period"] = period
+            self.flag("cohorts", "?", f"no period stated: the year of publication {period} assumed")
+        amounts = [self._amount_record(a) for a in cohort["amounts"]]
+        members: Count | None = cohort["members"]
+        words_id, words_en = _period_words(period)
+        trade_type = cohort["trade_type"]
+        base = "exporters" if trade_type == "export" else "domestic-sellers"
+        if cohort["sector"]:
+            base = f"{cohort['sector']}-{base}"
+        quarter = str(period).split("-Q")[1] if "-Q" in str(period) else None
+        key = slugify(f"q{quarter}-{base}" if quarter else base)
+        place = self._region_names()
+        verb_id = "yang mengekspor" if trade_type == "export" else "dengan penjualan domestik"
+        verb_en = "that exported" if trade_type == "export" else "with domestic sales"
+        label = {
+            "id": " ".join(f"UKM {place[0]} {verb_id}, {words_id}".split()),
+            "en": " ".join(f"{place[1]} SMEs {verb_en}, {words_en}".split()),
+        }
+        record: dict[str, Any] = {"key": key}
+        record.update(self._period_field(period))
+        record["label"] = label
+        record["trade_type"] = trade_type
+        if cohort["sector"]:
+            record["sector"] = cohort["sector"]
+        if members is not None:
+            record["member_count"] = _count_value(members)
+        if cohort["destinations"] is not None:
+            record["destination_count"] = _count_value(cohort["destinations"])
+        if amounts:
+            record["amounts"] = amounts
+        if cohort["reported_by"]:
+            record["reported_by"] = cohort["reported_by"]
+        record["evidence"] = list(dict.fromkeys(cohort["evidence"]))
+        published = self._known_cohort(record)
+        if published is not None:
+            restated = {k: v for k, v in published.items() if k != "evidence"}
+            restated["evidence"] = record["evidence"]
+            self.note(
+                "cohorts",
+                str(restated["key"]),
+                "restated as another source published it (one cohort, two sources): "
+                "check this article supports every field",
+            )
+            return restated
+        if trade_type == "domestic-sale":
+            self.flag("cohorts", key, "read as domestic sales (no export word): check")
+        return record
+
+    def _region_names(self) -> tuple[str, str]:
+        if not self.region:
+            return "", ""
+        record = self.reference.regions.get(self.region)
+        short = next(iter(getattr(record, "aliases", ()) or ()), None) if record else None
+        return (short or getattr(record, "name_id", "")), getattr(record, "name_en", "")
+
+    def _known_cohort(self, record: dict[str, Any]) -> dict[str, Any] | None:
+        """A published cohort this one restates: same period, and the same count and amounts
+        wherever both state them (at least one stated)."""
+        period = record.get("year", record.get("period"))
+        members = _raw_count(record.get("member_count"))
+        amounts = _raw_amounts(record.get("amounts"))
+        for _source, cohort in self.known.raw_cohorts:
+            if str(cohort.get("year", cohort.get("period"))) != str(period):
+                continue
+            if cohort.get("trade_type") != record.get("trade_type"):
+                continue
+            theirs_members = _raw_count(cohort.get("member_count"))
+            theirs_amounts = _raw_amounts(cohort.get("amounts"))
+            agree = []
+            if members is not None and theirs_members is not None:
+                agree.append(members == theirs_members)
+            if amounts and theirs_amounts:
+                agree.append(amounts <= theirs_amounts)
+            if agree and all(agree):
+                return cohort
+        return None
+
+    def _period_field(self, period: Any) -> dict[str, Any]:
+        return {"year": period} if isinstance(period, int) else {"period": period}
+
+    def _amount_record(self, amount: Amount) -> dict[str, Any]:
+        assert amount.value is not None
+        value, scale = stated_value(amount.value, amount.precision)
+        record: dict[str, Any] = {"currency": amount.currency, "value": value}
+        if scale:
+            record["scale"] = scale
+        if amount.qualifier == "equivalent":
+            record["equivalent"] = True
+        elif QUALIFIER_TERMS.get(amount.qualifier or ""):
+            record["qualifier"] = QUALIFIER_TERMS[amount.qualifier or ""]
+        return record
+
+    # --- totals with a named trade partner
+    def _partner_amounts(self, reading: Reading) -> list[tuple[Mention, Amount]]:
+        if not _PARTNER_TRADE.search(reading.text):
+            return []
+        pairs: list[tuple[Mention, Amount]] = []
+        for amount in reading.amounts:
+            if amount.value is None:
+                continue
+            before = [p for p in reading.places if p.end <= amount.start and p.key != self.region]
+            if not before:
+                continue
+            place = before[-1]
+            between = reading.text[place.end : amount.start]
+            if len(between.split()) <= 6 and not any(p.start > place.end for p in before):
+                pairs.append((place, amount))
+        return pairs
+
+    def build_totals(self, readings: list[Reading]) -> list[dict[str, Any]]:
+        totals: list[dict[str, Any]] = []
+        taken: set[str] = set()
+        for reading in readings:
+            for place, amount in self._partner_amounts(reading):
+                domestic = place.kind in ("region", "regency")
+                origin = self.region or "ID"
+                key = _unique(slugify(f"{self._short(origin)}-{place.text}-trade"), taken)
+                record: dict[str, Any] = {
+                    "key": key,
+                    "trade_type": "inter-regional" if domestic else "export",
+                    "origin": origin,
+                    "partner": place.key,
+                    "amounts": [self._amount_record(amount)],
+                    "evidence": [self.cite(reading)],
+                }
+                period = reading.context_period
+                if period is not None and period.year is not None:
+                    record = {"key": key, **self._period_field(_period_value(period)), **record}
+                totals.append(record)
+                self.flag(
+                    "totals",
+                    key,
+                    f"trade with '{place.text}' of {amount.text}: no direction stated",
+                )
+        return totals
+
+    def _short(self, region: str) -> str:
+        record = self.reference.regions.get(region)
+        return next(iter(getattr(record, "aliases", ()) or ()), region) if record else region
+
+    # --- flows and products
+    def build_flows(
+        self, readings: list[Reading], cohorts: list[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        flows: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        linked: set[tuple[int, str]] = set()
+        for reading in readings:
+            for link in reading.links:
+                period_source = reading.context_period
+                if period_source is None or period_source.year is None:
+                    period: Any = self.published.year
+                    guessed = True
+                else:
+                    period, guessed = _period_value(period_source), False
+                exporter = self._exporter_for(cohorts, period)
+                for good in link.commodities:
+                    linked.add((reading.sentence.index, good.key))
+                    for place in link.places:
+                        flow_key = f"{period}-{good.key}-{place.key}"
+                        if flow_key in seen:
+                            continue
+                        seen.add(flow_key)
+                        if flow_key in self.known.raw_flows:
+                            restated = dict(self.known.raw_flows[flow_key])
+                            restated["evidence"] = [self.cite(reading)]
+                            flows.append(restated)
+                            self.note(
+                                "flows",
+                                flow_key,
+                                f"also published from {self.known.flows.get(flow_key, 'another source')}:"
+                                " restated as published (one flow, two sources)",
+                            )
+                            continue
+                        record: dict[str, Any] = self._period_field(period)
+                        record["commodity"] = good.key
+                        record["destination"] = place.key
+                        if place.kind != "country":
+                            record["destination_as_stated"] = _as_stated(reading.text, place)
+                        if exporter:
+                            record["exporter"] = exporter
+                        record["evidence"] = [self.cite(reading)]
+                        flows.append(record)
+                        for reason in link.flags:
+                            self.flag("flows", flow_key, reason)
+                        if guessed:
+                            self.flag(
+                                "flows",
+                                flow_key,
+                                f"no period in the text: the year of publication {period} assumed",
+                            )
+        products: list[dict[str, Any]] = []
+        seen_products: set[str] = set()
+        for reading in readings:
+            if not _EXPORT.search(reading.text):
+                continue
+            for good in reading.commodities:
+                if (reading.sentence.index, good.key) in linked or good.key in seen_products:
+                    continue
+                if any(good.key == f["commodity"] for f in flows):
+                    continue
+                seen_products.add(good.key)
+                record = {"commodity": good.key}
+                if self.region:
+                    record["origin"] = self.region
+                record["evidence"] = [self.cite(reading)]
+                products.append(record)
+        return flows, products
+
+    def _exporter_for(self, cohorts: list[dict[str, Any]], period: Any) -> str | None:
+        for cohort in cohorts:
+            if cohort.get("trade_type") != "export" or cohort.get("sector"):
+                continue
+            if str(cohort.get("year", cohort.get("period"))) == str(period):
+                return str(cohort["key"])
+        return None
+
+    # --- indicators: counts of businesses, other measures, targets
+    def build_indicators(
+        self, readings: list[Reading]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+        business: list[dict[str, Any]] = []
+        measures: list[dict[str, Any]] = []
+        targets: list[dict[str, Any]] = []
+        taken: set[str] = set()
+        area = self.region
+        short = slugify(self._short(area)) if area else "area"
+        for reading in readings:
+            text = reading.text
+            stated = _stated_period(reading.periods)
+            for count in reading.counts:
+                if count.value is None or (reading.sentence.index, count.start) in self.used_counts:
+                    continue
+                if reading.is_target:
+                    key = _unique(
+                        f"{stated.year if stated else 'target'}-{slugify(count.noun)}", taken
+                    )
+                    record: dict[str, Any] = {"key": key}
+                    if stated and stated.year:
+                        record.update(self._period_field(_period_value(stated)))
+                    label = (
+                        f"Target {stated.year if stated else ''}: {text[count.start :].rstrip('.')}"
+                    )
+                    record["label"] = {"id": " ".join(label.split()), "en": " ".join(label.split())}
+                    record["quantity"] = _quantity(count, _UNITS.get(count.noun, "business"))
+                    record["evidence"] = [self.cite(reading)]
+                    targets.append(record)
+                    self.flag(
+                        "targets", key, "label: give the English label (copied from Indonesian)"
+                    )
+                    continue
+                if count.noun == "unit":
+                    after = text[count.end : count.end + 30].casefold()
+                    size = next(
+                        (
+                            v
+                            for k, v in _SIZE_CLASSES.items()
+                            if re.match(rf"\s*usaha\s+{k}\b", after)
+                        ),
+                        "all",
+                    )
+                    before = text[max(0, count.start - 30) : count.start].casefold()
+                    sector = next(
+                        (
+                            v
+                            for k, v in sorted(_SECTOR_WORDS.items(), key=lambda kv: -len(kv[0]))
+                            if re.search(rf"\b{k}\s+(?:sebanyak\s+)?$", before)
+                        ),
+                        None,
+                    )
+                    status = (
+                        "active" if re.search(r"\baktif\b", text, re.I) and sector is None else None
+                    )
+                    name = sector or (size if size != "all" else ("aktif" if status else "all"))
+                    key = _unique(f"{short}-umkm-{name}", taken)
+                    record = {"key": key}
+                    if area:
+                        record["area"] = area
+                    if stated and stated.year:
+                        record.update(self._period_field(_period_value(stated)))
+                    record["size_class"] = size
+                    if sector:
+                        record["sector"] = sector
+                    if status:
+                        record["status"] = status
+                    record["count"] = _count_value(count)
+                    record["evidence"] = [self.cite(reading)]
+                    business.append(record)
+                    continue
+                unit = _UNITS.get(count.noun)
+                if unit is None:
+                    continue
+                subject = _subject(text, count.start)
+                key = _unique(f"{short}-{_slug_words(subject)}", taken)
+                record = {"key": key, "label": {"id": subject, "en": subject}}
+                if area:
+                    record["area"] = area
+                if stated and stated.year:
+                    record.update(self._period_field(_period_value(stated)))
+                record["quantity"] = _quantity(count, unit)
+                record["evidence"] = [self.cite(reading)]
+                measures.append(record)
+                self.flag(
+                    "measures", key, "label: check, and give it in English (copied from Indonesian)"
+                )
+            for percentage in reading.percentages:
+                subject = _subject(text, percentage.start)
+                key = _unique(f"{short}-{_slug_words(subject)}", taken)
+                record = {"key": key}
+                if _GROWTH.search(text):
+                    record["kind"] = "growth-rate"
+                record["label"] = {"id": subject, "en": subject}
+                if area:
+                    record["area"] = area
+                if stated and stated.year and not reading.is_target:
+                    record.update(self._period_field(_period_value(stated)))
+                record["quantity"] = {
+                    "value": percentage.text.split()[0].rstrip("%"),
+                    "unit": "percent",
+                }
+                record["evidence"] = [self.cite(reading)]
+                measures.append(record)
+                self.flag(
+                    "measures", key, "label: check, and give it in English (copied from Indonesian)"
+                )
+        return business, measures, targets
+
+    # --- events: a dated send-off, fair or launch
+    def build_events(self, readings: list[Reading]) -> list[dict[str, Any]]:
+        events: list[dict[str, Any]] = []
+        for reading in readings:
+            if not reading.dates or not _EVENT.search(reading.text) or reading.quotes:
+                continue
+            date = reading.dates[0].date
+            release = bool(re.search(r"melepas|pelepasan", reading.text, re.I)) and bool(
+                _EXPORT.search(reading.text)
+            )
+            place_id, place_en = self._region_names()
+            when_id = f"{date.day} {_MONTHS_ID[date.month - 1]} {date.year}"
+            when_en = f"{date.day} {_MONTHS_EN[date.month - 1]} {date.year}"
+            if release:
+                label = {
+                    "id": " ".join(f"Pelepasan ekspor produk UKM {place_id}, {when_id}".split()),
+                    "en": " ".join(
+                        f"Send-off of {place_en} SME export shipments, {when_en}".split()
+                    ),
+                }
+                key = f"{date.isoformat()}-pelepasan-ekspor"
+            else:
+                words = _subject(reading.text, reading.dates[0].start)
+                label = {"id": words, "en": words}
+                key = f"{date.isoformat()}-{_slug_words(words)}"
+                self.flag(
+                    "events", key, "label: check, and give it in English (copied from Indonesian)"
+                )
+            record: dict[str, Any] = {"key": key, "kind": "export-release" if release else "event"}
+            record["date"] = date
+            record["label"] = label
+            organizers = self.agencies_in(reading)
+            if organizers:
+                record["organizer"] = organizers[0]
+            if self.region:
+                record["location"] = self.region
+            record["evidence"] = [self.cite(reading)]
+            events.append(record)
+        return events
+
+    # --- statements
+    def build_statements(self, readings: list[Reading]) -> list[dict[str, Any]]:
+        statements: list[dict[str, Any]] = []
+        taken: set[str] = set()
+        last_speaker: str | None = None
+        for reading in readings:
+            for quote in reading.quotes:
+                evidence = self._quote_evidence(reading, quote.text)
+                speaker = None
+                attribution_people = find_people(quote.attribution, self.lexicon.is_place_word)
+                if attribution_people:
+                    speaker = self.person_key(attribution_people[0], None)
+                    if speaker:
+                        self.use_person(speaker, evidence, attribution_people[0])
+                elif quote.speaker:
+                    speaker = self.person_key(None, quote.speaker)
+                    if speaker:
+                        self.use_person(speaker, evidence, None)
+                if speaker is None and quote.pronoun and last_speaker:
+                    speaker = last_speaker
+                    self.use_person(speaker, evidence, None)
+                    pronoun_flag = True
+                else:
+                    pronoun_flag = False
+                if speaker is None:
+                    self.flag(
+                        "statements", "?", f"quote with no speaker found: '{quote.text[:50]}…'"
+                    )
+                    continue
+                last_speaker = speaker
+                key = _unique(f"{speaker.split('-')[0]}-{_slug_words(quote.text)}", taken)
+                record: dict[str, Any] = {
+                    "key": key,
+                    "speaker": speaker,
+                    "mode": "direct",
+                }
+                if reading.dates:
+                    record["date"] = reading.dates[0].date
+                record["text"] = quote.text
+                record["evidence"] = [evidence]
+                statements.append(record)
+                if pronoun_flag:
+                    self.flag(
+                        "statements", key, "speaker named only by '-nya': the last speaker assumed"
+                    )
+            for said in self._reported(reading):
+                speaker = self.person_key(said.speaker, None)
+                if speaker is None:
+                    continue
+                evidence = self.cite(reading)
+                self.use_person(speaker, evidence, said.speaker)
+                key = _unique(f"{speaker.split('-')[0]}-{_slug_words(said.text)}", taken)
+                statements.append(
+                    {
+                        "key": key,
+                        "speaker": speaker,
+                        "mode": "reported",
+                        "text": said.text,
+                        "evidence": [evidence],
+                    }
+                )
+                last_speaker = speaker
+        return statements
+
+    def _reported(self, reading: Reading) -> list[Any]:
+        """Reported speech that carries no figure (a figure is a fact of its own)."""
+        if reading.quotes or "\u201c" in reading.text or "\u201d" in reading.text:
+            return []
+        people = list(reading.people)
+        start = re.match(r"^([A-Z][a-z]+)\s", reading.text)
+        if start and not people:
+            name, _guessed = self.reading.cast.resolve(start.group(1))
+            if name:
+                people = [PersonMention(start.group(1), None, 0, len(start.group(1)))]
+        if reading.links:
+            return []  # "X mengatakan udang diekspor ke Jepang" is a flow, not an opinion
+        found = []
+        for said in find_reported(reading.text, people):
+            if re.search(r"\d", said.text) and (
+                reading.amounts or reading.counts or reading.percentages
+            ):
+                continue
+            found.append(said)
+        return found
+
+    def _quote_evidence(self, reading: Reading, quote: str) -> str:
+        if quote in reading.text:
+            return self.cite(reading)
+        # a quotation over several sentences: cite them as one passage
+        readings = self.reading.readings
+        position = readings.index(reading)
+        for back in range(1, 6):
+            if position - back < 0:
+                break
+            passage = " ".join(r.text for r in readings[position - back : position + 1])
+            if quote in passage:
+                return self.cite_text(passage)
+        return self.cite(reading)
+
+
+_MONTHS_ID = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+_MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def _slug_words(text: str) -> str:
+    words = [w for w in re.findall(r"[a-z0-9]+", text.casefold()) if len(w) > 3]
+    return "-".join(words[:3]) or "statement"
+
+
+def _as_stated(sentence: str, place: Mention) -> str:
+    """The words naming a region as written ('beberapa negara Eropa')."""
+    before = sentence[: place.start]
+    match = re.search(
+        r"(?:(?:beberapa|sejumlah|berbagai|negara(?:-negara)?|kawasan|wilayah|benua)\s+)+$",
+        before,
+        re.I,
+    )
+    return (match.group() if match else "") + place.text
+
+
+def _count_value(count: Count) -> Any:
+    term = QUALIFIER_TERMS.get(count.qualifier or "")
+    return {"value": count.value, "qualifier": term} if term else count.value
+
+
+def _quantity(count: Count, unit: str | None) -> dict[str, Any]:
+    """A count as a quantity: {value, scale, qualifier, unit}, the value as stated."""
+    value, scale = stated_value(Decimal(count.value or 0), _count_precision(count.text))
+    record: dict[str, Any] = {"value": int(value) if value.isdigit() else value}
+    if scale:
+        record["scale"] = scale
+    term = QUALIFIER_TERMS.get(count.qualifier or "")
+    if term:
+        record["qualifier"] = term
+    if unit:
+        record["unit"] = unit
+    return record
+
+
+def _count_precision(text: str) -> Decimal:
+    for word, exponent in (("ribu", 3), ("juta", 6), ("miliar", 9)):
+        if re.search(rf"\b{word}\b", text, re.IGNORECASE):
+            decimals = re.search(r",(\d+)", text)
+            return Decimal(10) ** (exponent - (len(decimals.group(1)) if decimals else 0))
+    return Decimal(1)
+
+
+def _subject(sentence: str, end: int) -> str:
+    """The words a figure is about: the sentence up to the verb before the figure."""
+    head = sentence[:end]
+    ends = [m.start() for m in _SUBJECT_END.finditer(head)]
+    words = head[: ends[-1]] if ends else head
+    return words.strip(' \u201c"\u201d,.').strip()
+
+
+def source_key_for(title: str | None, published: dt.date, stem: str | None) -> str:
+    """A stable source key: the file name when it starts with a date, else date + title."""
+    if stem and re.match(r"^\d{4}-\d{2}-\d{2}-[a-z0-9-]+$", stem):
+        return stem
+    words = slugify(title or stem or "artikel").split("-")[:6]
+    return f"{published.isoformat()}-{'-'.join(words)}"
+
+
+def draft_article(
+    article: Article,
+    reference: Reference,
+    known: Known | None = None,
+    stem: str | None = None,
+    text_file: str | None = None,
+) -> Draft:
+    """Draft the fact file of one article (pure: no files read or written)."""
+    known = known or Known()
+    published = article.date_published
+    builder_key = "draft"
+    builder = _Builder(article, reference, known, builder_key)
+    published = builder.published
+    key = source_key_for(article.title or builder._title_from_text(), published, stem)
+    builder.key = key
+    builder.text_file_name = text_file or f"{key}.txt"
+    return builder.build()

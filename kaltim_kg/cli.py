@@ -242,7 +242,11 @@ def dump(fmt: str, output: Path | None, store_dir: Path | None) -> None:
     help="Seconds before a query is stopped with 503 (default 30; env KALTIM_KG_QUERY_TIMEOUT).",
 )
 @click.option("--workers", type=int, help="Server processes (default 2; env KALTIM_KG_WORKERS).")
-@click.option("--threads", type=int, help="Threads per server process (default 4).")
+@click.option(
+    "--threads",
+    type=int,
+    help="Request threads per server process (default 32; env KALTIM_KG_THREADS).",
+)
 @click.option(
     "--query-workers",
     type=int,

@@ -50,9 +50,20 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     workers: int = 2
-    threads: int = 4
+    # Request threads per server process. A request holds one while it waits for its query
+    # or for a slow client's body, so they are many; the query processes bound the work.
+    threads: int = 32
+    # Connections one server process holds open at once (Granian's backpressure); far above
+    # `threads`, so idle keep-alive connections cannot take every slot.
+    max_connections: int = 1024
+    # Seconds a connection may take to send a request's headers, and may stay idle between
+    # keep-alive requests, before it is closed (Granian accepts 1 to 60).
+    header_timeout: float = 10.0
     query_timeout: float = 30.0
     query_workers: int = 2  # processes per server process that run queries (killable)
+    # Queries one client (remote address) may have running or waiting at once in a server
+    # process; kept below query_workers so that others always find one free. 0: no bound.
+    client_queries: int = 1
     query_memory_mb: int = 1024  # heap a query may use before its process is stopped; 0: no cap
     # The query processes that take quick queries (one per core a server process may use)
     # copy a generation of at most this many quads into memory (RocksDB scans and joins are

@@ -4,19 +4,31 @@ Measured against gunicorn's threaded workers on the same app (bench/RESULTS.md),
 spends about half the CPU per request on HTTP itself (0.23 vs 0.41 ms for a bare Flask
 response), which is most of what our endpoint adds to a cheap query. Its URI parser limits a
 GET query string to 65,534 bytes (414 past it); POST carries queries up to max_request_bytes.
+
+Connections cannot exhaust it: each server process holds up to `max_connections` of them
+(Granian's backpressure counts connections, idle keep-alive ones included, not requests), and
+one that sends no complete request headers within `header_timeout` seconds is closed, whether
+it is new or idle between keep-alive requests. That is HTTP/1.1 only: in Granian's
+auto-detecting mode the first bytes are read without a timeout, and a connection that never
+sends any would be held for ever (HTTP/2 belongs to the TLS proxy in front, if any). Granian
+has no timeout for a request body: a client that stalls in the middle of one holds a request
+thread until it goes, so there are many threads (`threads`), and a public deployment should
+put a proxy with a body timeout in front.
 """
 
 from __future__ import annotations
 
 import errno
 import logging
+import resource
 import socket
 from functools import partial
 from typing import Any
 
 from flask import Flask
 from granian import Granian
-from granian.constants import Interfaces
+from granian.constants import HTTPModes, Interfaces
+from granian.http import HTTP1Settings
 
 from kaltim_kg.config import Settings
 from kaltim_kg.errors import AddressInUse
@@ -29,6 +41,7 @@ def _worker_app(settings: Settings) -> Flask:
     from kaltim_kg.web import create_app
 
     die_with_parent()
+    _allow_open_files(settings.max_connections + 256)
     app = create_app(settings)
     pool_for(settings)
     return app
@@ -40,11 +53,13 @@ def _server(settings: Settings) -> Granian:
         address=settings.host,
         port=settings.port,
         interface=Interfaces.WSGI,
+        http=HTTPModes.http1,  # the header timeout then covers a connection's first bytes too
+        http1_settings=HTTP1Settings(header_read_timeout=header_timeout_ms(settings)),
         workers=settings.workers,
-        # A request holds a Python thread while its query runs in a query process, so the
-        # threads bound the requests in flight; the rest wait in Granian's queue.
-        blocking_threads=settings.threads,
-        backpressure=settings.threads,
+        # A request holds a Python thread while its query runs in a query process (or while a
+        # slow client sends its body); the query pool, not the threads, bounds the work.
+        blocking_threads=max(1, settings.threads),
+        backpressure=max(settings.max_connections, settings.threads),
         websockets=False,
         respawn_failed_workers=True,
         workers_kill_timeout=10,
@@ -54,6 +69,21 @@ def _server(settings: Settings) -> Granian:
             "handlers": {"console": _to_stderr("generic"), "access": _to_stderr("access")}
         },
     )
+
+
+def header_timeout_ms(settings: Settings) -> int:
+    """The header and keep-alive idle timeout in milliseconds, in Granian's range (1-60 s)."""
+    return int(min(max(settings.header_timeout, 1.0), 60.0) * 1000)
+
+
+def _allow_open_files(wanted: int) -> None:
+    """Raise this process's soft limit on open files towards `wanted` (up to the hard limit):
+    every connection is a file descriptor, and a default soft limit of 1024 would make
+    `accept` fail before `max_connections` is reached."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 def _to_stderr(formatter: str) -> dict[str, str]:

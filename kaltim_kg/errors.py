@@ -74,6 +74,10 @@ class QueryTimeout(QueryUnavailable):
     """The query ran longer than the configured timeout and was stopped."""
 
 
+class TooManyQueries(KaltimKGError):
+    """The client already has as many queries running as one client may (HTTP 429)."""
+
+
 class ShapesError(KaltimKGError):
     """The SHACL shapes use a feature the batched gate cannot check faithfully."""
 

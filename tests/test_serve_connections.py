@@ -6,6 +6,7 @@ import http.client
 import json
 import socket
 import statistics
+import threading
 import time
 from urllib.parse import quote
 
@@ -102,3 +103,67 @@ def test_connections_that_send_no_request_are_closed_after_the_header_timeout(se
     finally:
         for sock in (silent, partial, kept_alive):
             sock.close()
+
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f . ?g ?s ?h }"
+
+
+@pytest.fixture()
+def patient_server(settings):
+    """Queries may run 30 s: long enough that runaways are still running when we look."""
+    with running_server(
+        settings.store_dir, "--workers", "2", env={"KALTIM_KG_QUERY_TIMEOUT": "30"}
+    ) as (process, port):
+        yield process, port
+
+
+def _runaway(port: int, answers: list[tuple[int, str | None, bytes]]) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=40)
+    try:
+        conn.request("GET", "/sparql?query=" + quote(RUNAWAY), headers={"Accept": "text/csv"})
+        response = conn.getresponse()
+        answers.append((response.status, response.getheader("Retry-After"), response.read()))
+    except OSError:
+        pass  # still running when the server stops
+    finally:
+        conn.close()
+
+
+def test_runaways_from_one_client_leave_other_clients_answered(patient_server):
+    _, port = patient_server
+    answers: list[tuple[int, str | None, bytes]] = []
+    runaways = [threading.Thread(target=_runaway, args=(port, answers)) for _ in range(8)]
+    for thread in runaways:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while len(answers) < 6 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # One query per client per server process (2 of them); the other six are refused at once.
+    refused = [a for a in answers if a[0] == 429]
+    assert len(refused) >= 6
+    assert all(retry and int(retry) > 0 for _, retry, _ in refused)
+    assert all(body.count(b"\n") == 1 for *_, body in refused)
+
+    # Another client (another loopback address) is answered at once, and so is /health.
+    other = ("127.0.0.2", 0)
+    took_queries = []
+    for text in ("ASK { ?s ?p ?o }", "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?type }", "ASK {}"):
+        started = time.monotonic()
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=other)
+        conn.request("GET", "/sparql?query=" + quote(text), headers={"Accept": "application/json"})
+        response = conn.getresponse()
+        body = json.loads(response.read())
+        took = time.monotonic() - started
+        conn.close()
+        assert response.status == 200
+        assert body.get("boolean") is True or int(body["results"]["bindings"][0]["n"]["value"]) > 0
+        took_queries.append(took)
+    assert statistics.median(took_queries) < ANSWER_WITHIN
+    took_other = []
+    for _ in range(3):
+        status, body, took = _get(port, "/health")
+        assert (status, json.loads(body)["query_processes"]["busy"] >= 1) == (200, True)
+        status, page, took_page = _get(port, "/id/country/JP.ttl")
+        assert status == 200 and b"Japan" in page
+        took_other += [took, took_page]
+    assert statistics.median(took_other) < ANSWER_WITHIN

@@ -122,6 +122,10 @@ class _IdleWorkers:
             self._workers.append(worker)
             self._changed.notify()
 
+    def count(self) -> int:
+        with self._changed:
+            return len(self._workers)
+
     def get(self, timeout: float | None = None) -> _Worker:
         """The best idle worker, waiting up to `timeout` seconds; queue.Empty after that."""
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -257,6 +261,35 @@ class QueryPool:
             raise QueryUnavailable(f"the query's worker process {reason}") from None
         self._idle.put(worker)
         return _answer(reply, time.monotonic() - started)
+
+    def probe(self, timeout: float) -> bool:
+        """Ask an idle worker a trivial query, past the admission queue: True when one
+        answered, False when every worker is busy (they are not waited for)."""
+        started = time.monotonic()
+        with self._lock:
+            self._in_flight += 1
+        try:
+            try:
+                worker = self._idle.get(timeout=0)
+            except queue.Empty:
+                if self.running_workers() == 0:
+                    raise QueryUnavailable("no query process is running") from None
+                return False
+            self._run_on(worker, Job("ASK { ?s ?p ?o }", "json", 1), started, timeout)
+            return True
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
+    def running_workers(self) -> int:
+        """Query processes alive now (a dead one is replaced when its next query finds it)."""
+        with self._lock:
+            return sum(1 for worker in self._all if worker.process.poll() is None)
+
+    def busy_workers(self) -> int:
+        """Query processes running a query now."""
+        with self._lock:
+            return len(self._all) - self._idle.count()
 
     def close(self) -> None:
         with self._lock:

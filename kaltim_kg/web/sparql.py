@@ -20,9 +20,11 @@ from kaltim_kg.errors import (
     QueryUnavailable,
     ResultNotRepresentable,
     StoreError,
+    TooManyQueries,
 )
 from kaltim_kg.formats import BY_NAME, Format, by_name, negotiate
 from kaltim_kg.query.cache import CachedResult, CacheKey, ResultCache
+from kaltim_kg.query.clients import ClientLimit
 from kaltim_kg.query.pool import pool_for
 from kaltim_kg.query.scan import MAX_NESTING, QueryScan, scan_query
 from kaltim_kg.query.worker import Job
@@ -47,6 +49,8 @@ _GRAPH_NAME_ALIASES = {
 }
 ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
 _CACHE_EXTENSION = "kaltim_kg_result_cache"
+_CLIENTS_EXTENSION = "kaltim_kg_client_limit"
+RETRY_AFTER_TOO_MANY = "2"  # seconds: a client's running query usually answers by then
 MAX_REASON = 160
 PAGE_CSP = (
     "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -121,7 +125,8 @@ def endpoint() -> Response:
         cached = cache.get(key)
     g.sparql_cache = "miss" if cached is None else "hit"
     if cached is None:
-        answer = pool_for(settings).run(job, settings.query_timeout)
+        with _client_limit().slot(request.remote_addr or "-"):
+            answer = pool_for(settings).run(job, settings.query_timeout)
         g.sparql_query_seconds = answer.seconds
         g.sparql_engine_seconds = answer.engine_seconds
         cached = CachedResult(answer.body, fmt.content_type, answer.truncated)
@@ -153,9 +158,16 @@ def _cache() -> ResultCache | None:
     return current_app.extensions.get(_CACHE_EXTENSION)
 
 
+def _client_limit() -> ClientLimit:
+    return current_app.extensions[_CLIENTS_EXTENSION]
+
+
 def init_app(app: Flask) -> None:
-    """One result cache per app, hence per server process (None when switched off)."""
-    app.extensions[_CACHE_EXTENSION] = ResultCache.from_settings(app.config["KALTIM_KG_SETTINGS"])
+    """One result cache (None when switched off) and one per-client bound per app, hence per
+    server process."""
+    settings = app.config["KALTIM_KG_SETTINGS"]
+    app.extensions[_CACHE_EXTENSION] = ResultCache.from_settings(settings)
+    app.extensions[_CLIENTS_EXTENSION] = ClientLimit(settings.client_queries)
 
 
 def _describe_service(names: Sequence[str]) -> Response:
@@ -220,6 +232,11 @@ def rejected(error: QueryRejected) -> Response:
 @bp.errorhandler(ResultNotRepresentable)
 def not_representable(error: ResultNotRepresentable) -> Response:
     return _plain(406, f"{error}; ask for another format")
+
+
+@bp.errorhandler(TooManyQueries)
+def too_many(error: TooManyQueries) -> Response:
+    return _plain(429, str(error), {"Retry-After": RETRY_AFTER_TOO_MANY})
 
 
 @bp.errorhandler(QueryUnavailable)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import xml.parsers.expat
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -131,3 +132,18 @@ def _names(fmt: Format) -> set[str]:
 
 def _media(aliases: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(a for a in aliases if "/" in a)
+
+
+def xml_fault(body: bytes) -> str | None:
+    """Why `body` is not well-formed namespaced XML, or None when it is.
+
+    The engine's XML writers emit documents no XML parser reads, e.g. an RDF/XML property
+    element for the predicate <http://ex.org/1> (no QName can end in a digit-led local name
+    there) or a control character in a literal: every route that sends RDF/XML or SPARQL XML
+    results checks its body with this before sending it."""
+    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")  # names must be QNames
+    try:
+        parser.Parse(body, True)
+    except xml.parsers.expat.ExpatError as exc:
+        return str(exc)
+    return None

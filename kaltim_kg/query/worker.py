@@ -15,7 +15,6 @@ import resource
 import sys
 import threading
 import time
-import xml.parsers.expat
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -24,7 +23,7 @@ from typing import Any
 import pyoxigraph
 
 from kaltim_kg.errors import KaltimKGError
-from kaltim_kg.formats import BY_NAME
+from kaltim_kg.formats import BY_NAME, xml_fault
 from kaltim_kg.namespaces import PREFIXES
 from kaltim_kg.query.handoff import QUERY_PROCESS_POLL_SECONDS, poll_readable, readable_poller
 from kaltim_kg.store.generations import Generation, StoreDir
@@ -210,16 +209,13 @@ _XML_FORMATS = (_XML, pyoxigraph.RdfFormat.RDF_XML)
 
 
 def _check_xml(reply: Reply, format_name: str) -> None:
-    """Turn a body that is not well-formed XML into an error reply: the engine's writers
-    emit one for a predicate such as <http://ex.org/1> in RDF/XML, or a control character
-    in a literal, and a client's XML parser would fail on it."""
-    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")  # names must be QNames
-    try:
-        parser.Parse(reply.body, True)
-    except xml.parsers.expat.ExpatError as exc:
+    """Turn a body that is not well-formed XML into an error reply (see formats.xml_fault):
+    a client's XML parser would fail on it."""
+    fault = xml_fault(reply.body)
+    if fault is not None:
         reply.body, reply.truncated = b"", False
         reply.error = "format"
-        reply.message = f"the result cannot be written as {format_name}: {exc}"
+        reply.message = f"the result cannot be written as {format_name}: {fault}"
 
 
 def _parse(body: bytes, fmt: Any) -> Any:

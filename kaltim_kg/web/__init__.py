@@ -8,6 +8,7 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from kaltim_kg.config import Settings, load_settings
+from kaltim_kg.errors import ResultNotRepresentable
 from kaltim_kg.web import (
     catalog,
     current,
@@ -19,9 +20,10 @@ from kaltim_kg.web import (
     sparql,
     system,
 )
-from kaltim_kg.web.negotiation import plain
+from kaltim_kg.web.negotiation import CONTENT_SECURITY_POLICY, plain
 from kaltim_kg.web.response import WholeBodyResponse
 
+REFERRER_POLICY = "no-referrer"
 BLUEPRINTS = (sparql, system, resources, documentation, downloads, catalog, home, reconcile)
 
 
@@ -41,12 +43,29 @@ def create_app(
         app.register_blueprint(module.bp)
     app.register_error_handler(NotFound, _not_found)
     app.register_error_handler(MethodNotAllowed, _method_not_allowed)
+    app.register_error_handler(ResultNotRepresentable, _not_representable)
+    app.after_request(safe_headers)
     return app
+
+
+def safe_headers(response: Response) -> Response:
+    """On every response the app makes (errors included): no MIME sniffing, no Referer sent
+    from our pages (a query in a URL stays here), and a Content-Security-Policy on any HTML
+    that has none of its own."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers.setdefault("Referrer-Policy", REFERRER_POLICY)
+    if response.mimetype == "text/html" and "Content-Security-Policy" not in response.headers:
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    return response
 
 
 # Routing errors (no view ran) in the same one plain line as every other error.
 def _not_found(error: NotFound) -> Response:
     return plain(404, f"Not Found: nothing is published at {request.path}")
+
+
+def _not_representable(error: ResultNotRepresentable) -> Response:
+    return plain(406, f"Not Acceptable: {error}; ask for another format")
 
 
 def _method_not_allowed(error: MethodNotAllowed) -> Response:

@@ -8,7 +8,8 @@ import pyoxigraph
 from flask import Response, request
 from rdflib import Graph
 
-from kaltim_kg.formats import BY_NAME, Format, by_name, negotiate
+from kaltim_kg.errors import ResultNotRepresentable
+from kaltim_kg.formats import BY_NAME, Format, by_name, negotiate, xml_fault
 from kaltim_kg.graph import jsonld
 from kaltim_kg.namespaces import PREFIXES
 
@@ -58,11 +59,24 @@ def not_acceptable(offers: Sequence[Format]) -> Response:
 
 
 def serialise(triples: Iterable[pyoxigraph.Triple], fmt: Format) -> bytes:
-    """Triples in one RDF format; JSON-LD is compacted against /context.jsonld."""
+    """Triples in one RDF format; JSON-LD is compacted against /context.jsonld, RDF/XML is
+    checked to be well formed (ResultNotRepresentable if it is not)."""
     if not isinstance(fmt.oxigraph, pyoxigraph.RdfFormat):
         raise ValueError(f"{fmt.name} is not an RDF format")
     data = pyoxigraph.serialize(list(triples), format=fmt.oxigraph, prefixes=PREFIXES) or b""
-    return jsonld.compact(data) if fmt.oxigraph == pyoxigraph.RdfFormat.JSON_LD else data
+    if fmt.oxigraph == pyoxigraph.RdfFormat.JSON_LD:
+        return jsonld.compact(data)
+    if fmt.oxigraph == pyoxigraph.RdfFormat.RDF_XML:
+        checked_xml(data, fmt)
+    return data
+
+
+def checked_xml(body: bytes, fmt: Format) -> bytes:
+    """`body` if it is well-formed XML; else ResultNotRepresentable (406: ask for another)."""
+    fault = xml_fault(body)
+    if fault is not None:
+        raise ResultNotRepresentable(f"this cannot be written as {fmt.name}: {fault}")
+    return body
 
 
 def triples_of(graph: Graph) -> list[pyoxigraph.Triple]:

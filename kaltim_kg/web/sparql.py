@@ -30,6 +30,7 @@ from kaltim_kg.query.scan import MAX_NESTING, QueryScan, scan_query
 from kaltim_kg.query.worker import Job
 from kaltim_kg.store.generations import StoreDir
 from kaltim_kg.web import current
+from kaltim_kg.web.negotiation import checked_xml
 from kaltim_kg.web.protocol import read_query_request
 from kaltim_kg.web.service_description import SD_FORMATS, service_description
 from kaltim_kg.web.sparql_examples import EXAMPLES, examples_json
@@ -188,6 +189,8 @@ def _describe_service(names: Sequence[str]) -> Response:
         )
     generation = StoreDir(settings.store_dir).require_current()
     body = service_description(request.base_url, generation.manifest, settings, fmt)
+    if fmt.name == "rdfxml":
+        checked_xml(body, fmt)
     return Response(body, content_type=fmt.content_type)
 
 

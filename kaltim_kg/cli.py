@@ -140,6 +140,21 @@ def validate(
     sys.exit(0 if report.conforms else EXIT_INVALID)
 
 
+def _offline_jsonld(data: bytes, base: str) -> bytes:
+    """JSON-LD as N-Triples, read by the engine's parser, which never fetches a remote
+    @context (rdflib's would: nothing is fetched from the network at run time)."""
+    import pyoxigraph
+
+    try:
+        quads = pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.JSON_LD, base_iri=base)
+        triples = [quad.triple for quad in quads]
+    except SyntaxError as exc:
+        if "remote context" in str(exc).lower():
+            raise ValueError("a remote JSON-LD @context is never fetched; inline it") from None
+        raise
+    return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
+
+
 def _parse_rdf(paths: list[Path]) -> Any:
     from rdflib import Graph
     from rdflib.util import guess_format
@@ -148,11 +163,14 @@ def _parse_rdf(paths: list[Path]) -> Any:
     for path in paths:
         gzipped = path.suffix == ".gz"
         name = path.with_suffix("") if gzipped else path  # a.nt.gz is N-Triples, gzipped
+        base = path.resolve().as_uri()  # as_uri() refuses a relative path
+        rdf_format = guess_format(str(name)) or "turtle"
         try:
             with gzip.open(path, "rb") if gzipped else path.open("rb") as source:
-                graph.parse(
-                    source, format=guess_format(str(name)) or "turtle", publicID=path.as_uri()
-                )
+                if rdf_format == "json-ld":
+                    graph.parse(data=_offline_jsonld(source.read(), base), format="nt")
+                else:
+                    graph.parse(source, format=rdf_format, publicID=base)
         except Exception as exc:  # any parser failure is a usage error on that file
             click.echo(f"{path}: cannot parse RDF: {exc}", err=True)
             sys.exit(EXIT_ERROR)

@@ -18,6 +18,7 @@ from kaltim_kg import __version__
 from kaltim_kg.config import ENV_PREFIX, Settings, load_settings
 from kaltim_kg.errors import FactsErrors, KaltimKGError, ValidationFailed
 from kaltim_kg.store.dumps import DUMPS_BY_NAME
+from kaltim_kg.store.generations import is_disk_full
 
 EXIT_INVALID = 1
 EXIT_ERROR = 2
@@ -77,7 +78,10 @@ def _errors() -> Iterator[None]:
         sys.exit(EXIT_ERROR)
     except OSError as exc:  # a path that cannot be made, read or written: say which
         where = f"{exc.filename}: " if exc.filename else ""
-        click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        reason = exc.strerror or str(exc).splitlines()[0]
+        if is_disk_full(exc):
+            reason = "the disk is full (no space left on device)"
+        click.echo(f"error: {where}{reason}", err=True)
         sys.exit(EXIT_ERROR)
 
 

@@ -15,6 +15,7 @@ and a build never disturbs a query in flight: it writes a new generation aside a
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import gc
 import json
@@ -34,6 +35,15 @@ from kaltim_kg.errors import StoreError
 
 MANIFEST = "manifest.json"
 KEEP_GENERATIONS = 2  # the current one and its predecessor, which a running server may still read
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """ENOSPC, as Python reports it or as RocksDB words it (its IO errors carry no errno)."""
+    if not isinstance(exc, OSError):
+        return False
+    return (
+        exc.errno in (errno.ENOSPC, errno.EDQUOT) or "no space left on device" in str(exc).lower()
+    )
 
 
 class _Layout:
@@ -152,9 +162,20 @@ class StoreDir:
             except BlockingIOError as exc:
                 raise StoreError(f"{self.root}: another build or load is running") from exc
             try:
+                self._remove_leftovers()
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _remove_leftovers(self) -> None:
+        """Remove what a killed build or load left behind (a staging folder can hold hundreds
+        of MB). Only under the lock: then no other writer can be filling one."""
+        if self.generations_dir.is_dir():
+            for leftover in self.generations_dir.glob(".staging-*"):
+                shutil.rmtree(leftover, ignore_errors=True)
+        for link in self.root.glob(".current-*"):
+            with contextlib.suppress(OSError):
+                link.unlink()
 
     @contextlib.contextmanager
     def staging(self) -> Iterator[Staging]:
@@ -171,8 +192,13 @@ class StoreDir:
         staging = Staging(tmp, generation_id)
         try:
             yield staging
-        except BaseException:
+        except BaseException as exc:
             shutil.rmtree(tmp, ignore_errors=True)
+            if is_disk_full(exc):
+                raise StoreError(
+                    f"{self.root}: the disk is full (no space left on device); nothing was "
+                    "published and the partial generation was removed"
+                ) from exc
             raise
         final = self.generations_dir / generation_id
         os.rename(tmp, final)

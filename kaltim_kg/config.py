@@ -70,6 +70,9 @@ class Settings:
     # ~3-4x slower than Oxigraph's in-memory store; ~450 MB per million quads); 0: never.
     memory_store_quads: int = 1_500_000
     max_result_rows: int = 100_000
+    # A SELECT result (or graph) longer than this is cut to the whole rows (triples) that
+    # fit, and says so in X-SPARQL-MaxBytes: it bounds what a reply costs a server process.
+    max_result_bytes: int = 50_000_000
     max_request_bytes: int = 1_000_000
     cache_entries: int = 256  # SPARQL result cache; 0 switches it off
     cache_bytes: int = 64_000_000  # bound on the result cache's total body bytes

@@ -33,6 +33,7 @@ class CacheKey:
     media_type: str
     max_rows: int = 0  # the row cap the result was cut to
     base_iri: str = ""  # relative IRIs in the query resolve against the endpoint URL
+    max_bytes: int = 0  # the byte bound the result was cut to
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class CachedResult:
     body: bytes
     content_type: str
     truncated: bool = False  # cut to max_rows (the response says so in a header)
+    cut_to_bytes: bool = False  # cut to max_bytes (a header says so too)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -43,6 +44,9 @@ from kaltim_kg.query.handoff import (
 )
 from kaltim_kg.query.worker import Job, Reply
 
+# A worker that has just sent a reply this big is replaced: its heap grew to build the
+# reply (several copies of it, in the engine, the sink and the pickle) and stays that size.
+RECYCLE_REPLY_BYTES = 32 * 1024 * 1024
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
 
@@ -106,6 +110,7 @@ class Answer:
     generation: str
     seconds: float  # waiting for a worker, the hop there and back, and the worker's time
     engine_seconds: float = 0.0  # the worker's own time: evaluation and serialisation
+    cut_to_bytes: bool = False  # cut to the job's max_bytes
 
 
 class _IdleWorkers:
@@ -194,8 +199,11 @@ class QueryPool:
         running_limit: int | None = None,
         patience: float = 0.25,
         memory_copies: int = 1,
+        recycle_bytes: int = RECYCLE_REPLY_BYTES,
     ) -> None:
         self.store_root = store_root
+        self.recycle_bytes = recycle_bytes
+        self.restarts: Counter[str] = Counter()  # replaced workers, by why
         self.size = max(1, size)
         self.memory_mb = memory_mb
         self._admission = _Admission(running_limit or self.size, patience)
@@ -213,7 +221,8 @@ class QueryPool:
         self._idle.put(worker)
         return worker
 
-    def _retire(self, worker: _Worker) -> None:
+    def _retire(self, worker: _Worker, why: str) -> None:
+        self.restarts[why] += 1
         worker.kill()
         with self._lock:
             if worker in self._all:
@@ -252,14 +261,18 @@ class QueryPool:
                 # Not Connection.poll(): it builds a selector per call (~0.1 ms).
                 readable = wait_readable(worker.readable, remaining)
             if not readable:
-                self._retire(worker)
+                self._retire(worker, "timeout")
                 raise QueryTimeout(f"query stopped after the {timeout:g} s timeout")
             reply: Reply = pickle.loads(worker.conn.recv_bytes())
         except (EOFError, OSError):
             reason = worker.exit_reason()
-            self._retire(worker)
+            self._retire(worker, "memory" if "memory" in reason else "crash")
             raise QueryUnavailable(f"the query's worker process {reason}") from None
-        self._idle.put(worker)
+        if len(reply.body) >= self.recycle_bytes:
+            # Its heap grew to hold this reply and the allocator keeps it: start afresh.
+            self._retire(worker, "recycled")
+        else:
+            self._idle.put(worker)
         return _answer(reply, time.monotonic() - started)
 
     def probe(self, timeout: float) -> bool:
@@ -307,7 +320,9 @@ def _answer(reply: Reply, seconds: float) -> Answer:
         raise ResultNotRepresentable(reply.message)
     if reply.error is not None:
         raise QuerySyntaxError(f"the query cannot be evaluated: {reply.message}")
-    return Answer(reply.body, reply.truncated, reply.generation, seconds, reply.seconds)
+    return Answer(
+        reply.body, reply.truncated, reply.generation, seconds, reply.seconds, reply.cut_to_bytes
+    )
 
 
 _pools: dict[tuple[int, str, int, int, int], QueryPool] = {}

@@ -51,6 +51,7 @@ class Job:
     query_has_dataset: bool = False  # FROM / FROM NAMED in the query text
     star_order: tuple[str, ...] | None = None  # SELECT *: columns in this order
     base_iri: str | None = None  # relative IRIs resolve against the endpoint URL
+    max_bytes: int = 0  # a longer result is cut to whole rows (or triples) that fit; 0: none
 
 
 @dataclass
@@ -66,6 +67,7 @@ class Reply:
     message: str = ""
     generation: str = ""
     seconds: float = 0.0  # spent in this process on the job: evaluation and serialisation
+    cut_to_bytes: bool = False  # cut to fit Job.max_bytes
 
 
 def _dataset_arguments(job: Job) -> dict[str, object]:
@@ -101,6 +103,8 @@ class _Sink:
         self._parts: list[bytes] = []
 
     def write(self, data: bytes) -> int:
+        if self.full:  # the engine's buffered writer writes its buffer again as it unwinds
+            raise _Enough
         chunk = data if type(data) is bytes else bytes(data)
         self._parts.append(chunk)
         self.size += len(chunk)
@@ -222,6 +226,40 @@ def _parse(body: bytes, fmt: Any) -> Any:
     return pyoxigraph.parse_query_results(body, format=fmt)
 
 
+def _within_bytes(evaluate: Callable[[], Any], job: Job, fmt: Any, name: str, size: int) -> Reply:
+    """The result cut to the whole rows (or triples) that fit in `job.max_bytes`.
+
+    Run again, so the part kept is the engine's own first rows: SELECT results are cut as
+    TSV lines (one per row) and rewritten in the asked format, graphs are cut by triple
+    count; each try keeps the share of rows the last size allows, a little under.
+    """
+    result = evaluate()
+    if isinstance(result, pyoxigraph.QuerySolutions):
+        permutation = _star_permutation(result, job.star_order)
+        lines = _Sink(max_bytes=job.max_bytes, max_lines=job.max_rows + 1)
+        _serialise(result, _TSV, lines)
+        tsv = lines.getvalue()
+        tsv = tsv[: tsv.rfind(b"\n") + 1]  # whole lines only
+        if permutation is not None:
+            tsv = _permute_columns(tsv, permutation)
+        rows = max(tsv.count(b"\n") - 1, 0)
+        while True:
+            body = tsv if fmt == _TSV else _parse(tsv, _TSV).serialize(format=fmt)
+            if len(body) <= job.max_bytes or rows == 0:
+                return Reply(body, cut_to_bytes=True)
+            rows = min(rows - 1, int(rows * job.max_bytes / len(body) * 0.95))
+            tsv, _ = _truncate_lines(tsv, max(rows, 0))
+    prefixes = PREFIXES if name in ("turtle", "trig", "jsonld") else None
+    triples = min(job.max_rows, max(1, int(job.max_rows * job.max_bytes / size)))
+    while True:
+        kept = itertools.islice(evaluate() if result is None else result, triples)
+        result = None
+        body = pyoxigraph.serialize(kept, format=fmt, prefixes=prefixes) or b""
+        if len(body) <= job.max_bytes or triples == 0:
+            return Reply(body, cut_to_bytes=True)
+        triples = min(triples - 1, int(triples * job.max_bytes / len(body) * 0.95))
+
+
 def run_job(store: pyoxigraph.Store, job: Job) -> Reply:
     """Run one job against an open store; engine errors become a Reply, never an exception."""
     fmt = BY_NAME[job.format_name]
@@ -244,6 +282,8 @@ def run_job(store: pyoxigraph.Store, job: Job) -> Reply:
             first = itertools.islice(result, job.max_rows)
             body = pyoxigraph.serialize(first, format=fmt.oxigraph, prefixes=prefixes)
             reply = Reply(body, next(result, None) is not None)
+        if job.max_bytes and len(reply.body) > job.max_bytes:
+            reply = _within_bytes(evaluate, job, fmt.oxigraph, fmt.name, len(reply.body))
         if fmt.oxigraph in _XML_FORMATS:
             _check_xml(reply, fmt.name)
         return reply
@@ -303,6 +343,7 @@ class _OpenStore:
             self.generation = generation = self.store_dir.require_current()
             self.store = on_disk = generation.open()
             if self._fits_in_memory(generation):
+                _fit_memory_cap(generation.manifest["quads"])
                 if self.in_background:
                     copier = threading.Thread(
                         target=self._copy_later, args=(generation, on_disk), daemon=True
@@ -336,6 +377,38 @@ def _copy(on_disk: pyoxigraph.Store) -> pyoxigraph.Store:
     return in_memory
 
 
+def memory_cap(memory_mb: int, copied_quads: int) -> int:
+    """A query process's heap cap in bytes (RLIMIT_DATA: heap and thread stacks, not the
+    mmapped database files; past it an allocation fails, the engine aborts and the server
+    says so):
+
+        512 MiB reserved query stack + 128 MiB at rest + query_memory_mb MiB
+        + 1024 bytes x the quads of its in-memory copy (measured ~450; 0 without a copy)
+
+    so a worker holding a copy of the 972-quad shipped store gets 1.64 GiB for a 1024 MB
+    query budget, and one holding 1.5 M quads 3.1 GiB.
+    """
+    return (
+        QUERY_STACK_BYTES
+        + BASE_HEAP_BYTES
+        + memory_mb * 1024 * 1024
+        + copied_quads * MEMORY_BYTES_PER_QUAD
+    )
+
+
+def _fit_memory_cap(copied_quads: int) -> None:
+    """Raise the soft heap cap (never lower it: memory already taken stays counted) to make
+    room for a copy of `copied_quads` quads, within the hard cap set at start."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    if soft == resource.RLIM_INFINITY:
+        return
+    wanted = soft + copied_quads * MEMORY_BYTES_PER_QUAD
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    if wanted > soft:
+        resource.setrlimit(resource.RLIMIT_DATA, (wanted, hard))
+
+
 def serve_jobs(
     conn: Connection,
     store_root: str,
@@ -357,11 +430,10 @@ def serve_jobs(
     if os.getppid() != parent:
         os._exit(0)
     if memory_mb > 0:
-        # RLIMIT_DATA counts heap and thread stacks, not the mmapped database files. Past
-        # it an allocation fails and the engine aborts: the parent reports it as such.
-        limit = QUERY_STACK_BYTES + BASE_HEAP_BYTES + memory_mb * 1024 * 1024
-        limit += memory_quads * MEMORY_BYTES_PER_QUAD  # room for an in-memory copy
-        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+        # The hard limit leaves room for the largest copy this worker may make; the soft
+        # one, which binds, grows to fit the copy of the generation it opens (memory_cap).
+        hard = memory_cap(memory_mb, memory_quads)
+        resource.setrlimit(resource.RLIMIT_DATA, (memory_cap(memory_mb, 0), hard))
     threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
     threading.stack_size(QUERY_STACK_BYTES)
     thread = threading.Thread(

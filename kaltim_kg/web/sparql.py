@@ -117,6 +117,7 @@ def endpoint() -> Response:
         query_has_dataset=scan.dataset_clause,
         star_order=scan.star_order,
         base_iri=request.base_url,
+        max_bytes=settings.max_result_bytes,
     )
     g.sparql_form = scan.form or "?"
     cache = _cache()
@@ -130,7 +131,7 @@ def endpoint() -> Response:
             answer = pool_for(settings).run(job, settings.query_timeout)
         g.sparql_query_seconds = answer.seconds
         g.sparql_engine_seconds = answer.engine_seconds
-        cached = CachedResult(answer.body, fmt.content_type, answer.truncated)
+        cached = CachedResult(answer.body, fmt.content_type, answer.truncated, answer.cut_to_bytes)
         if cache is not None and key is not None:  # only here: every failure above raised
             # Stored under the generation the worker read, which a build may have just moved.
             cache.put(replace(key, generation=answer.generation), cached)
@@ -139,6 +140,9 @@ def endpoint() -> Response:
     if cached.truncated:
         # Virtuoso's convention: the result was cut to this many rows (or triples).
         response.headers["X-SPARQL-MaxRows"] = str(settings.max_result_rows)
+    if cached.cut_to_bytes:
+        # The same convention for the byte bound: cut to whole rows within this many bytes.
+        response.headers["X-SPARQL-MaxBytes"] = str(settings.max_result_bytes)
     return response
 
 
@@ -152,6 +156,7 @@ def _cache_key(job: Job, fmt: Format, generation: str) -> CacheKey:
         fmt.content_type,
         job.max_rows,
         job.base_iri or "",
+        job.max_bytes,
     )
 
 
@@ -198,7 +203,9 @@ def _describe_service(names: Sequence[str]) -> Response:
 def add_protocol_headers(response: Response) -> Response:
     """CORS for any origin (no credentials: the data is public) and Vary for caches."""
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = "Server-Timing, X-SPARQL-MaxRows, X-Cache"
+    response.headers["Access-Control-Expose-Headers"] = (
+        "Server-Timing, X-SPARQL-MaxRows, X-SPARQL-MaxBytes, X-Cache"
+    )
     response.vary.add("Accept")
     if request.method == "OPTIONS":
         response.headers["Access-Control-Allow-Methods"] = ALLOWED_METHODS

@@ -274,6 +274,18 @@ def dump(fmt: str, output: Path | None, store_dir: Path | None) -> None:
     type=int,
     help="Query processes per server process (default 2; env KALTIM_KG_QUERY_WORKERS).",
 )
+@click.option(
+    "--access-log",
+    type=click.Choice(["text", "json"]),
+    help="text: one line per SPARQL query; json: one JSON object per request, every route "
+    "(default text; env KALTIM_KG_ACCESS_LOG).",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Check the store is readable, the port free and the network drop working, one line "
+    "each; exit 0 if all pass, 1 if not, without serving.",
+)
 @base_option
 def serve(
     host: str | None,
@@ -283,22 +295,33 @@ def serve(
     workers: int | None,
     threads: int | None,
     query_workers: int | None,
+    access_log: str | None,
+    check: bool,
     base_uri: str | None,
 ) -> None:
     """Serve the SPARQL endpoint and the linked data (builds the store first if empty)."""
-    from kaltim_kg.server import ensure_port_free, run_server
+    from kaltim_kg.server import ensure_port_free, preflight, run_server
     from kaltim_kg.store.publish import ensure_built
 
-    settings = _store_settings(
-        host=host,
-        port=port,
-        store_dir=store_dir,
-        query_timeout=query_timeout,
-        workers=workers,
-        threads=threads,
-        query_workers=query_workers,
-        base_uri=base_uri,
-    )
+    options = {
+        "host": host,
+        "port": port,
+        "store_dir": store_dir,
+        "query_timeout": query_timeout,
+        "workers": workers,
+        "threads": threads,
+        "query_workers": query_workers,
+        "access_log": access_log,
+        "base_uri": base_uri,
+    }
+    if check:  # the store is one of the things checked: do not read its base IRI first
+        settings = _settings(**options)
+        with _errors():
+            checks = preflight(settings)
+        for outcome in checks:
+            click.echo(f"{'ok' if outcome.ok else 'FAIL':<4} {outcome.name}: {outcome.detail}")
+        sys.exit(0 if all(c.ok for c in checks) else EXIT_INVALID)
+    settings = _store_settings(**options)
     with _errors():
         ensure_port_free(settings.host, settings.port)
     _in_child_process(lambda: ensure_built(settings, progress=_progress))

@@ -74,6 +74,8 @@ class Settings:
     # fit, and says so in X-SPARQL-MaxBytes: it bounds what a reply costs a server process.
     max_result_bytes: int = 50_000_000
     max_request_bytes: int = 1_000_000
+    # "text": one line per SPARQL query; "json": one JSON object per request (every route)
+    access_log: str = "text"
     cache_entries: int = 256  # SPARQL result cache; 0 switches it off
     cache_bytes: int = 64_000_000  # bound on the result cache's total body bytes
 

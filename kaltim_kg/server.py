@@ -18,11 +18,18 @@ put a proxy with a body timeout in front.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
+import os
 import resource
+import shutil
 import socket
+import sys
+import tempfile
+from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -31,8 +38,11 @@ from granian.constants import HTTPModes, Interfaces
 from granian.http import HTTP1Settings
 
 from kaltim_kg.config import Settings
-from kaltim_kg.errors import AddressInUse
+from kaltim_kg.errors import AddressInUse, KaltimKGError
 from kaltim_kg.lifetime import die_with_parent
+from kaltim_kg.store.generations import StoreDir
+
+MULTIPROCESS_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"  # prometheus-client reads it at import
 
 
 def _worker_app(settings: Settings) -> Flask:
@@ -108,8 +118,105 @@ def ensure_port_free(host: str, port: int) -> None:
             raise AddressInUse(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
+@dataclass(frozen=True)
+class Check:
+    """One preflight check's outcome, said in one line."""
+
+    name: str
+    ok: bool
+    detail: str
+
+
+def preflight(settings: Settings) -> list[Check]:
+    """What `serve --check` tells before serving: the store is readable by a query process,
+    the port is free, and query processes run without network access."""
+    from kaltim_kg.query.pool import QueryPool
+    from kaltim_kg.query.worker import Job
+
+    checks = []
+    store_dir = StoreDir(settings.store_dir)
+    pool = QueryPool(Path(settings.store_dir).resolve(), 1, settings.query_memory_mb)
+    try:
+        try:
+            if store_dir.current() is None:
+                raise _Empty
+            generation = store_dir.require_current()
+            pool.run(Job("ASK { ?s ?p ?o }", "json", 1), timeout=PREFLIGHT_SECONDS)
+            quads = generation.manifest.get("quads", 0)
+            checks.append(
+                Check(
+                    "store",
+                    True,
+                    f"{settings.store_dir}: generation {generation.id}, "
+                    f"{quads} quads, read by a query process",
+                )
+            )
+        except _Empty:
+            detail = f"{settings.store_dir}: empty; serve builds the shipped facts into it first"
+            checks.append(Check("store", True, detail))
+        except (KaltimKGError, OSError) as exc:
+            checks.append(Check("store", False, _first_line(exc)))
+        try:
+            ensure_port_free(settings.host, settings.port)
+            checks.append(Check("port", True, f"{settings.host}:{settings.port} is free"))
+        except AddressInUse as exc:
+            checks.append(Check("port", False, str(exc)))
+        checks.append(_network_check(pool))
+    finally:
+        pool.close()
+    return checks
+
+
+PREFLIGHT_SECONDS = 30.0
+
+
+class _Empty(Exception):
+    """No generation yet (serve would build one)."""
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _network_check(pool: Any) -> Check:
+    from kaltim_kg.query.worker import Job
+
+    """A query process must live in a network namespace of its own (no route anywhere)."""
+    with contextlib.suppress(KaltimKGError):  # the process is past its start-up then
+        pool.run(Job("ASK {}", "json", 1), timeout=PREFLIGHT_SECONDS)
+    own = os.readlink("/proc/self/ns/net")
+    try:
+        theirs = {os.readlink(f"/proc/{pid}/ns/net") for pid in pool.worker_pids()}
+    except OSError as exc:
+        return Check("network", False, f"cannot tell: {exc.strerror}")
+    if theirs and own not in theirs:
+        return Check("network", True, "query processes run without network access")
+    return Check(
+        "network",
+        False,
+        "query processes keep this host's network: the OS refused them a network namespace "
+        "(unshare: needs root or unprivileged user namespaces)",
+    )
+
+
 def run_server(settings: Settings) -> None:
-    """Serve until interrupted; one access log line per query goes to standard error."""
+    """Serve until interrupted; the access log goes to standard error.
+
+    The server processes count /metrics into one folder of prometheus-client's multiprocess
+    mode, made empty here before they start (they inherit the variable) and removed after.
+    """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if settings.access_log == "json":  # bare JSON lines, no time and logger name before them
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access = logging.getLogger("kaltim_kg.access")
+        access.addHandler(handler)
+        access.propagate = False
     loader: Any = partial(_worker_app, settings)
-    _server(settings).serve(target_loader=loader, wrap_loader=False)
+    metrics_dir = tempfile.mkdtemp(prefix="kaltim-kg-metrics-")
+    os.environ[MULTIPROCESS_VARIABLE] = metrics_dir
+    try:
+        _server(settings).serve(target_loader=loader, wrap_loader=False)
+    finally:
+        shutil.rmtree(metrics_dir, ignore_errors=True)

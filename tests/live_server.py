@@ -24,19 +24,21 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_server(
-    store_dir: Path, *options: str, env: dict[str, str] | None = None
+    store_dir: Path, *options: str, env: dict[str, str] | None = None, log: Path | None = None
 ) -> Iterator[tuple[subprocess.Popen, int]]:
-    """Serve `store_dir` until the block ends; yields the process and its port once healthy."""
+    """Serve `store_dir` until the block ends; yields the process and its port once healthy.
+    Standard error goes to `log` if given."""
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("KALTIM_KG_")}
     environment.update(env or {})
     environment["PYTHONPATH"] = str(ROOT)
     command = [sys.executable, "-m", "kaltim_kg", "serve", "--port", str(port)]
+    sink = open(log, "wb") if log is not None else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(
         [*command, "--store", str(store_dir), *options],
         env=environment,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=sink,
         start_new_session=True,  # its own process group, so teardown can end every process
     )
     try:
@@ -44,6 +46,8 @@ def running_server(
         yield process, port
     finally:
         stop_group(process)
+        if log is not None:
+            sink.close()  # type: ignore[union-attr]
 
 
 def _wait_healthy(process: subprocess.Popen, port: int) -> None:

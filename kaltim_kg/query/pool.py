@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -47,6 +48,10 @@ from kaltim_kg.query.worker import Job, Reply
 # A worker that has just sent a reply this big is replaced: its heap grew to build the
 # reply (several copies of it, in the engine, the sink and the pickle) and stays that size.
 RECYCLE_REPLY_BYTES = 32 * 1024 * 1024
+# How long a new worker may take to answer its first health probe before it is replaced.
+WORKER_START_SECONDS = 60.0
+# Called with the reason each time a worker is replaced (the web layer counts them).
+RESTART_LISTENERS: list[Callable[[str], None]] = []
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
 
@@ -60,6 +65,7 @@ class _Worker:
 
     def __init__(self, store_root: Path, memory_mb: int, memory_quads: int = 0) -> None:
         self.memory_quads = memory_quads
+        self.answered = False  # has sent a reply: past its start-up
         ours, theirs = socket.socketpair()
         env = {
             **os.environ,
@@ -223,6 +229,8 @@ class QueryPool:
 
     def _retire(self, worker: _Worker, why: str) -> None:
         self.restarts[why] += 1
+        for listener in RESTART_LISTENERS:
+            listener(why)
         worker.kill()
         with self._lock:
             if worker in self._all:
@@ -268,6 +276,7 @@ class QueryPool:
             reason = worker.exit_reason()
             self._retire(worker, "memory" if "memory" in reason else "crash")
             raise QueryUnavailable(f"the query's worker process {reason}") from None
+        worker.answered = True
         if len(reply.body) >= self.recycle_bytes:
             # Its heap grew to hold this reply and the allocator keeps it: start afresh.
             self._retire(worker, "recycled")
@@ -288,11 +297,17 @@ class QueryPool:
                 if self.running_workers() == 0:
                     raise QueryUnavailable("no query process is running") from None
                 return False
+            if not worker.answered:  # still starting, perhaps on a busy machine: not stuck
+                timeout = max(timeout, WORKER_START_SECONDS)
             self._run_on(worker, Job("ASK { ?s ?p ?o }", "json", 1), started, timeout)
             return True
         finally:
             with self._lock:
                 self._in_flight -= 1
+
+    def worker_pids(self) -> list[int]:
+        with self._lock:
+            return [worker.process.pid for worker in self._all]
 
     def running_workers(self) -> int:
         """Query processes alive now (a dead one is replaced when its next query finds it)."""

@@ -15,6 +15,7 @@ from kaltim_kg.web import (
     documentation,
     downloads,
     home,
+    metrics,
     reconcile,
     resources,
     sparql,
@@ -24,7 +25,17 @@ from kaltim_kg.web.negotiation import CONTENT_SECURITY_POLICY, plain
 from kaltim_kg.web.response import WholeBodyResponse
 
 REFERRER_POLICY = "no-referrer"
-BLUEPRINTS = (sparql, system, resources, documentation, downloads, catalog, home, reconcile)
+BLUEPRINTS = (
+    sparql,
+    system,
+    resources,
+    documentation,
+    downloads,
+    catalog,
+    home,
+    reconcile,
+    metrics,
+)
 
 
 def create_app(
@@ -36,6 +47,7 @@ def create_app(
     app.config["KALTIM_KG_SETTINGS"] = settings or load_settings()
     app.config.update(test_config or {})
     current.init_app(app)
+    metrics.init_app(app)
     system.init_app(app)
     sparql.init_app(app)
     reconcile.init_app(app)

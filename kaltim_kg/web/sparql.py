@@ -30,6 +30,7 @@ from kaltim_kg.query.scan import MAX_NESTING, QueryScan, scan_query
 from kaltim_kg.query.worker import Job
 from kaltim_kg.store.generations import StoreDir
 from kaltim_kg.web import current
+from kaltim_kg.web.metrics import count_timeout
 from kaltim_kg.web.negotiation import checked_xml
 from kaltim_kg.web.protocol import read_query_request
 from kaltim_kg.web.service_description import SD_FORMATS, service_description
@@ -251,6 +252,8 @@ def too_many(error: TooManyQueries) -> Response:
 
 @bp.errorhandler(QueryUnavailable)
 def unavailable(error: QueryUnavailable) -> Response:
+    if isinstance(error, QueryTimeout):
+        count_timeout()
     retry = {} if isinstance(error, QueryTimeout) else {"Retry-After": "5"}
     return _plain(503, str(error), retry)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
+from datetime import UTC, datetime
 
 from flask import Blueprint, Flask, Response, g, jsonify, request
 
@@ -50,10 +52,15 @@ def start_clock() -> None:
 
 @bp.after_app_request
 def time_queries(response: Response) -> Response:
-    """Server-Timing on /sparql responses, and one access log line per query."""
-    if request.endpoint != "sparql.endpoint" or "request_started" not in g:
+    """Server-Timing on /sparql responses, and the access log: one text line per query, or
+    with `access_log = "json"` one JSON object per request, every route."""
+    if "request_started" not in g:
         return response
     total_ms = (time.perf_counter() - g.request_started) * 1000
+    if current.settings().access_log == "json":
+        _log_json(response, total_ms)
+    if request.endpoint != "sparql.endpoint":
+        return response
     timings = [f"total;dur={total_ms:.3f}"]
     query = g.get("sparql_query_seconds")
     if query is not None:
@@ -67,7 +74,7 @@ def time_queries(response: Response) -> Response:
     if "sparql_cache" in g:
         timings.insert(0, f'cache;desc="{g.sparql_cache}"')
     response.headers["Server-Timing"] = ", ".join(timings)
-    if request.method != "OPTIONS":
+    if request.method != "OPTIONS" and current.settings().access_log == "text":
         access_log.info(
             '%s "%s %s" %s %s %.1fms form=%s cache=%s bytes=%s',
             request.remote_addr or "-",
@@ -81,6 +88,29 @@ def time_queries(response: Response) -> Response:
             response.calculate_content_length() or 0,
         )
     return response
+
+
+def _log_json(response: Response, total_ms: float) -> None:
+    """One JSON object on one line: what log shippers (Loki, Elasticsearch, jq) read."""
+    rule = request.url_rule
+    entry = {
+        "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        "remote": request.remote_addr,
+        "method": request.method,
+        "path": request.path,
+        "query_string": request.query_string.decode("latin-1")[:2000],
+        "route": rule.rule if rule is not None else None,
+        "status": response.status_code,
+        "type": response.mimetype,
+        "bytes": response.calculate_content_length(),
+        "ms": round(total_ms, 3),
+        "user_agent": request.user_agent.string or None,
+    }
+    if request.endpoint == "sparql.endpoint":
+        entry.update(form=g.get("sparql_form"), cache=g.get("sparql_cache"))
+        if "sparql_query_seconds" in g:
+            entry["query_ms"] = round(g.sparql_query_seconds * 1000, 3)
+    access_log.info(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
 
 
 def _no_stack_traces(error: Exception) -> Response:

@@ -344,3 +344,24 @@ def test_hs_codes_without_a_lexicon_entry_become_hs_commodities(fresh_store, tmp
     assert [q.object.value for q in store.quads_for_pattern(commodity, hs_class, None)] == [
         f"{BASE}id/hs/030617"
     ]
+
+
+def test_an_imported_table_is_in_void_and_dcat_with_its_own_licence(store):
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import DCTERMS
+
+    from kaltim_kg.web import create_app
+    from tests.shacl_check import results, shapes
+
+    import_tables(store, [SAMPLE], overrides={"licence": LICENCE, "source": "BPS Kaltim"})
+    client = create_app(store, {"TESTING": True}).test_client()
+    void = Graph().parse(data=client.get("/.well-known/void").get_data(), format="turtle")
+    subset = URIRef(GRAPH)
+    assert (subset, DCTERMS.license, URIRef(LICENCE)) in void
+    table = URIRef(f"{BASE}id/table/contoh-ekspor-kaltim-2021")
+    assert (subset, DCTERMS.subject, table) in void
+    catalog = Graph().parse(data=client.get("/catalog").get_data(), format="turtle")
+    assert (URIRef(f"{BASE}dataset"), DCTERMS.hasPart, table) in catalog
+    assert (table, DCTERMS.license, URIRef(LICENCE)) in catalog
+    found = results(catalog, shapes("dcat-ap-3.0.1/shapes.ttl", "dcat-ap-3.0.1/range.ttl"))
+    assert found.get("Violation", []) == []

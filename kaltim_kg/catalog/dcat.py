@@ -202,6 +202,34 @@ class CatalogBuilder:
             g.add((node, DCTERMS.conformsTo, _typed(g, URIRef(CSVW_REC), DCTERMS.Standard)))
             g.add((dataset, DCAT.distribution, node))
         g.add((dataset, DCAT.distribution, self._sparql_distribution(service)))
+        for graph_iri, about in sorted(self.release.loaded_graphs.items()):
+            if about.get("table"):
+                g.add(
+                    (dataset, DCTERMS.hasPart, self._table(str(about["table"]), graph_iri, about))
+                )
+
+    def _table(self, iri: str, graph_iri: str, about: dict[str, object]) -> URIRef:
+        """A table brought in by `kaltim-kg import`: a dataset of its own, with its own
+        licence and source, part of ours."""
+        g = self.graph
+        table = _typed(g, URIRef(iri), DCAT.Dataset)
+        title = str(about.get("title") or graph_iri)
+        _bilingual(g, table, DCTERMS.title, {"en": title, "id": title})
+        # DCAT-AP's dct:source names a dcat:Dataset; a table's source is a citation or a
+        # URL, so it is said in the description.
+        source = str(about.get("source") or "")
+        texts = {
+            "en": f"A statistics table imported into the named graph <{graph_iri}>."
+            + (f" Source: {source}." if source else ""),
+            "id": f"Tabel statistik yang diimpor ke graf bernama <{graph_iri}>."
+            + (f" Sumber: {source}." if source else ""),
+        }
+        _bilingual(g, table, DCTERMS.description, texts)
+        licence = str(about.get("licence") or "")
+        if "://" in licence:
+            g.add((table, DCTERMS.license, _typed(g, URIRef(licence), DCTERMS.LicenseDocument)))
+        g.add((table, DCTERMS.isPartOf, self.site.dataset))
+        return table
 
     def _dump(
         self,

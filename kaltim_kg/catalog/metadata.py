@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from rdflib import URIRef
@@ -65,6 +65,9 @@ class Release:
     modified: datetime
     dumps: dict[str, dict[str, object]]  # the manifest's dump listing
     statistics: dict[str, object]
+    # Graphs added by `load` or `import`, with what is known of them (an imported table's
+    # `table` IRI, `title`, `licence`, `source`).
+    loaded_graphs: dict[str, dict[str, object]] = field(default_factory=dict)
 
     def dump_formats(self) -> list[DumpFormat]:
         return [f for f in DUMP_FORMATS if f.filename in self.dumps and f.filename != CHECKSUMS]

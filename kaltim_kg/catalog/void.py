@@ -39,6 +39,10 @@ def _describe_basics(graph: Graph, dataset: URIRef, site: Site) -> None:
     graph.add((dataset, FOAF.homepage, site.url("/")))
 
 
+def _iri_or_text(value: str) -> URIRef | Literal:
+    return URIRef(value) if value.startswith(("http://", "https://")) else Literal(value)
+
+
 def void_graph(site: Site, release: Release) -> Graph:
     """VoID for the whole dataset, a subset per named graph, and the outgoing linksets."""
     graph = Graph()
@@ -76,8 +80,16 @@ def void_graph(site: Site, release: Release) -> Graph:
         subset = URIRef(graph_iri)
         graph.add((dataset, VOID.subset, subset))
         graph.add((subset, RDF.type, VOID.Dataset))
-        graph.add((subset, DCTERMS.title, Literal(f"Named graph <{graph_iri}>", lang="en")))
-        graph.add((subset, DCTERMS.license, LICENSE))
+        about = release.loaded_graphs.get(graph_iri, {})
+        title = f"{about['title']} (table)" if about.get("title") else f"Named graph <{graph_iri}>"
+        graph.add((subset, DCTERMS.title, Literal(title, lang="en")))
+        # An imported table keeps its own licence and source; everything else is ours.
+        licence = str(about.get("licence") or "")
+        graph.add((subset, DCTERMS.license, URIRef(licence) if "://" in licence else LICENSE))
+        if about.get("source"):
+            graph.add((subset, DCTERMS.source, _iri_or_text(str(about["source"]))))
+        if about.get("table"):
+            graph.add((subset, DCTERMS.subject, URIRef(str(about["table"]))))
         graph.add((subset, VOID.sparqlEndpoint, site.url("/sparql")))
         _count(graph, subset, counts)
     for name, links in stats.get("linksets", {}).items():

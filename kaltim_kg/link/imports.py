@@ -8,12 +8,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from rdflib.namespace import RDF
+
 from kaltim_kg.config import Settings
 from kaltim_kg.errors import KaltimKGError
 from kaltim_kg.link.columns import Mapping, load_mapping, recognise
 from kaltim_kg.link.importer import ImportPlan, plan_import
 from kaltim_kg.link.index import build_index
 from kaltim_kg.link.tables import read_table
+from kaltim_kg.namespaces import SCHEMA
 from kaltim_kg.store.generations import StoreDir
 from kaltim_kg.store.loader import default_graph_for
 from kaltim_kg.store.publish import LoadResult, ensure_built, load
@@ -93,5 +96,14 @@ def import_tables(
             out = Path(tmp) / f"{plan.table.path.stem}.nt"
             plan.graph.serialize(out, format="nt", encoding="utf-8")
             files.append(out)
-        loaded = load(settings, files, graph=graph, replace=True, progress=progress)
+        about = {
+            target: {
+                "table": str(plan.graph.value(predicate=RDF.type, object=SCHEMA.Dataset) or ""),
+                "title": mapping.title or plan.table.path.stem,
+                "licence": mapping.licence or "",
+                "source": mapping.source or "",
+            }
+            for plan, mapping, target in plans
+        }
+        loaded = load(settings, files, graph=graph, replace=True, progress=progress, about=about)
     return ImportResult(plans, loaded)

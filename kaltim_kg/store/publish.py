@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -189,6 +189,7 @@ def load(
     replace: bool = False,
     progress: Progress = _quiet,
     bytes_progress: BytesProgress | None = None,
+    about: Mapping[str, Mapping[str, str]] | None = None,
 ) -> LoadResult:
     """Stream RDF files into a new generation beside the article's graphs, published atomically.
 
@@ -239,6 +240,9 @@ def load(
             for name in changed:
                 earlier = loaded.get(name, {}).get("files", [])
                 loaded[name] = {"files": [*earlier, *(f for f in files if f not in earlier)]}
+                # What the loader knows of the graph (an imported table's title, licence,
+                # source), for VoID and the catalogue.
+                loaded[name].update((about or {}).get(name, {}))
             _finish(staging, store, settings.base_uri, sorted(owned), progress, loaded, counts)
             outcome.update(loaded={g: counts[g] for g in changed}, validated=checked)
 

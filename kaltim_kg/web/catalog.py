@@ -41,6 +41,7 @@ def release() -> Release:
         modified=datetime.fromtimestamp(stamp, UTC),
         dumps=manifest.get("dumps", {}),
         statistics=manifest.get("statistics", {}),
+        loaded_graphs=manifest.get("loaded_graphs", {}),
     )
 
 

@@ -371,3 +371,34 @@ def test_an_imported_table_is_in_void_and_dcat_with_its_own_licence(store):
     assert (table, DCTERMS.license, URIRef(LICENCE)) in catalog
     found = results(catalog, shapes("dcat-ap-3.0.1/shapes.ttl", "dcat-ap-3.0.1/range.ttl"))
     assert found.get("Violation", []) == []
+
+
+def test_a_table_by_regency_keeps_each_regency_and_tells_namesakes_apart(fresh_store, tmp_path):
+    from kaltim_kg.store.publish import load
+    from tests.link_support import TURTLE
+
+    build(fresh_store)
+    fixture = tmp_path / "link-fixture.ttl"
+    fixture.write_text(TURTLE, encoding="utf-8")
+    load(fresh_store, [fixture], graph=f"{BASE}graph/link-fixture", validate=False)
+    path = tmp_path / "kabupaten.csv"
+    path.write_text(
+        "Tahun;Bulan;Kode HS;Negara Tujuan;Provinsi;Kabupaten/Kota;Nilai FOB (US$)\n"
+        "2021;Maret;0306;Jepang;Kalimantan Timur;Kab. Kutai Kartanegara;10\n"
+        "2021;Maret;0306;Jepang;Kalimantan Timur;KOTA BALIKPAPAN;20\n"
+        "2021;Maret;0306;Jepang;Kalimantan Selatan;Kab. Mahakam Ulu;30\n",
+        encoding="utf-8",
+    )
+    result = import_tables(fresh_store, [path], overrides={"licence": LICENCE})
+    assert result.problems == []
+    store = StoreDir(fresh_store.store_dir).require_current().open()
+    rows = store.query(
+        """PREFIX kkg: <https://w3id.org/kaltim-kg/ontology#>
+        SELECT ?regency ?origin WHERE { ?f kkg:originRegency ?regency ; kkg:origin ?origin }
+        ORDER BY ?regency""",
+        use_default_graph_as_union=True,
+    )
+    found = [
+        (r["regency"].value.rsplit("/", 1)[1], r["origin"].value.rsplit("/", 1)[1]) for r in rows
+    ]  # type: ignore[index]
+    assert found == [("6390", "ID-KS"), ("6402", "ID-KI"), ("6471", "ID-KI")]

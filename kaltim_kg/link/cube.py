@@ -35,7 +35,10 @@ def add_structure(graph: Graph, dataset: URIRef, title: str) -> None:
     graph.add((structure, RDF.type, QB.DataStructureDefinition))
     graph.add((structure, RDFS.label, Literal(f"Structure of {title}", lang="en")))
     measures = [m for m in ATTRIBUTES if next(graph.subjects(m, None), None) is not None]
-    parts: list[tuple[URIRef, URIRef]] = [(QB.dimension, d) for d in DIMENSIONS]
+    dimensions = [*DIMENSIONS]
+    if next(graph.subjects(KKG.originRegency, None), None) is not None:
+        dimensions.append(KKG.originRegency)  # a table by regency: one row per regency
+    parts: list[tuple[URIRef, URIRef]] = [(QB.dimension, d) for d in dimensions]
     parts += [(QB.measure, m) for m in measures]
     parts += [(QB.attribute, ATTRIBUTES[m]) for m in measures]
     for order, (kind, prop) in enumerate(parts, start=1):

@@ -54,6 +54,7 @@ class _Row:
             self.cells.setdefault(column.role, self.by_header.get(header, ""))
         self.text = "; ".join(f"{h}: {v}" for h, v in self.by_header.items() if v)
         self.problems: list[str] = []
+        self.regency: Entity | None = None  # the regency of origin, when a column names it
 
     def get(self, role: str) -> str:
         return self.cells.get(role, "").strip()
@@ -162,6 +163,7 @@ class _Builder:
             place = _one(self.index, row, "regency", regency, ("Regency",), properties=filters)
             if place is None:
                 return None
+            row.regency = place
             up = [v.value for v in place.values.get(str(KKG.province), [])]
             found = self.index.entity(up[0]) if up else None
             if found is None:
@@ -256,7 +258,8 @@ class _Builder:
         year, month, quarter = period
         when = f"{year}-{month:02d}" if month else f"{year}-q{quarter}" if quarter else str(year)
         last = lambda iri: iri.rstrip("/").rsplit("/", 1)[-1]  # noqa: E731
-        key = f"{when}-{last(str(commodity))}-{last(destination.iri)}-{last(origin.iri)}"
+        place = row.regency or origin  # a table by regency has one flow per regency
+        key = f"{when}-{last(str(commodity))}-{last(destination.iri)}-{last(place.iri)}"
         if key in self.keys:
             row.problem(f"the same flow as row {self.keys[key]} ({key})")
             raise _Duplicate(row.problems)
@@ -267,6 +270,8 @@ class _Builder:
         g.add((node, KKG.commodity, commodity))
         g.add((node, KKG.destination, URIRef(destination.iri)))
         g.add((node, KKG.origin, URIRef(origin.iri)))
+        if row.regency is not None:
+            g.add((node, KKG.originRegency, URIRef(row.regency.iri)))
         g.add((node, KKG.period, Literal(f"{year:04d}", datatype=XSD.gYear)))
         if month:
             g.add((node, KKG.month, Literal(month, datatype=XSD.integer)))

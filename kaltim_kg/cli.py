@@ -254,6 +254,16 @@ def dump(fmt: str, output: Path | None, store_dir: Path | None) -> None:
         click.echo(f"wrote {output}", err=True)
 
 
+engine_option = click.option(
+    "--engine",
+    "engines",
+    multiple=True,
+    metavar="URL",
+    help="A remote engine: virtuoso+http://HOST:PORT or oxigraph+http://HOST:PORT; repeat "
+    "for replicas. Credentials: KALTIM_KG_ENGINE_USER / KALTIM_KG_ENGINE_PASSWORD.",
+)
+
+
 @main.command()
 @click.option("--host", help="Interface to listen on (default 127.0.0.1; env KALTIM_KG_HOST).")
 @click.option("--port", type=int, help="Port (default 8080; env KALTIM_KG_PORT).")
@@ -287,6 +297,7 @@ def dump(fmt: str, output: Path | None, store_dir: Path | None) -> None:
     "each; exit 0 if all pass, 1 if not, without serving.",
 )
 @base_option
+@engine_option
 def serve(
     host: str | None,
     port: int | None,
@@ -298,6 +309,7 @@ def serve(
     access_log: str | None,
     check: bool,
     base_uri: str | None,
+    engines: tuple[str, ...],
 ) -> None:
     """Serve the SPARQL endpoint and the linked data (builds the store first if empty)."""
     from kaltim_kg.server import ensure_port_free, preflight, run_server
@@ -313,6 +325,7 @@ def serve(
         "query_workers": query_workers,
         "access_log": access_log,
         "base_uri": base_uri,
+        "engines": engines or None,
     }
     if check:  # the store is one of the things checked: do not read its base IRI first
         settings = _settings(**options)
@@ -325,20 +338,12 @@ def serve(
     with _errors():
         ensure_port_free(settings.host, settings.port)
     _in_child_process(lambda: ensure_built(settings, progress=_progress))
-    click.echo(
-        f"serving {settings.store_dir} on http://{settings.host}:{settings.port}/sparql", err=True
-    )
+    source = str(settings.store_dir)
+    if settings.engines:
+        _in_child_process(lambda: _report_engines(settings))
+        source = " + ".join(settings.engines) + f" (pages and dumps from {settings.store_dir})"
+    click.echo(f"serving {source} on http://{settings.host}:{settings.port}/sparql", err=True)
     run_server(settings)
-
-
-engine_option = click.option(
-    "--engine",
-    "engines",
-    multiple=True,
-    metavar="URL",
-    help="A remote engine: virtuoso+http://HOST:PORT or oxigraph+http://HOST:PORT; repeat "
-    "for replicas. Credentials: KALTIM_KG_ENGINE_USER / KALTIM_KG_ENGINE_PASSWORD.",
-)
 
 
 @main.command()
@@ -361,6 +366,27 @@ def push(engines: tuple[str, ...], store_dir: Path | None) -> None:
             f"triples in {report.graphs} graphs, counts checked "
             f"({time.monotonic() - started:.1f} s)"
         )
+
+
+def _report_engines(settings: Settings) -> None:
+    """Say what each engine serves; an engine named wrong stops `serve` before it starts."""
+    from kaltim_kg.engines.address import parse_engine_url
+    from kaltim_kg.query.remote import RemoteEngines
+    from kaltim_kg.store.generations import StoreDir
+
+    for url in settings.engines:
+        parse_engine_url(url)  # a bad URL is an error now, not a 503 on every query
+    local = StoreDir(settings.store_dir).generation_id()
+    for state in RemoteEngines(settings.engines).health():
+        if state["status"] != "ok":
+            _progress(f"{state['engine']}: {state['reason']} (queries go to the others)")
+        elif state["generation"] != local:
+            _progress(
+                f"{state['engine']}: serves generation {state['generation']}, the store's is "
+                f"{local} (run kaltim-kg push to bring it up to date)"
+            )
+        else:
+            _progress(f"{state['engine']}: serves generation {state['generation']}")
 
 
 def _in_child_process(work: Callable[[], Any]) -> None:

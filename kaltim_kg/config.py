@@ -78,12 +78,16 @@ class Settings:
     access_log: str = "text"
     cache_entries: int = 256  # SPARQL result cache; 0 switches it off
     cache_bytes: int = 64_000_000  # bound on the result cache's total body bytes
+    # Remote engines that answer /sparql instead of the embedded store (replicas of one
+    # another): virtuoso+http://HOST:PORT or oxigraph+http://HOST:PORT. Empty: embedded.
+    engines: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base_uri", checked_base(self.base_uri))
         object.__setattr__(self, "store_dir", Path(self.store_dir).expanduser())
         if self.data_dir is not None:
             object.__setattr__(self, "data_dir", Path(self.data_dir).expanduser())
+        object.__setattr__(self, "engines", tuple(self.engines))
 
     @property
     def facts_dir(self) -> Path:
@@ -97,6 +101,8 @@ class Settings:
 
 def _coerce(name: str, raw: str, annotation: Any) -> Any:
     kind = str(annotation)
+    if kind.startswith("tuple"):  # a list of words (KALTIM_KG_ENGINES="URL URL")
+        return tuple(raw.replace(",", " ").split())
     try:
         if "int" in kind and "Path" not in kind:
             return int(raw)

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from kaltim_kg.config import Settings
+
 VIRTUOSO_USER = "dba"
 VIRTUOSO_PASSWORD = "dba"  # the fresh database's own; loopback only, gone after the tests
 STARTUP_SECONDS = 60.0
@@ -211,3 +213,22 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine
 def engine_server(request: pytest.FixtureRequest) -> EngineServer:
     """Each kind of engine in turn."""
     return request.getfixturevalue(f"{request.param}_server")
+
+
+# The suites that must not be able to tell engines apart (protocol, safety, clients) take
+# their `settings` from here: the session's built store, served embedded or from an engine
+# it has just been pushed to. Module scope: each module pushes it again, since the push
+# tests put other data on the same engines.
+ENGINE_KINDS = ["embedded", "virtuoso", "oxigraph"]
+
+
+def settings_on_engine(request: pytest.FixtureRequest, built) -> Settings:
+    from kaltim_kg.config import load_settings
+    from kaltim_kg.store.push import push_current
+
+    settings = load_settings(env={}, store_dir=built.generation.path.parent.parent)
+    if request.param == "embedded":
+        return settings
+    server: EngineServer = request.getfixturevalue(f"{request.param}_server")
+    push_current(settings, [server.url], env=server.credentials)
+    return settings.with_overrides(engines=(server.url,))

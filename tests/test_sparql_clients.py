@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from engine_servers import ENGINE_KINDS, settings_on_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 README_URL = "http://127.0.0.1:8080"
@@ -30,12 +31,18 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory) -> Iterator[str]:
+@pytest.fixture(scope="module", params=ENGINE_KINDS)
+def live_server(request, tmp_path_factory, built) -> Iterator[str]:
+    """`kaltim-kg serve` in a process of its own: embedded over a store it builds, or over
+    the session's built store pushed to each remote engine (tests/engine_servers.py)."""
     port = _free_port()
     store = tmp_path_factory.mktemp("live-store")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env = {k: v for k, v in env.items() if not k.startswith("KALTIM_KG_")}
+    engine: list[str] = []
+    if request.param != "embedded":
+        settings = settings_on_engine(request, built)
+        store, engine = settings.store_dir, ["--engine", settings.engines[0]]
     process = subprocess.Popen(
         [
             sys.executable,
@@ -50,6 +57,7 @@ def live_server(tmp_path_factory) -> Iterator[str]:
             "1",
             "--threads",
             "4",
+            *engine,
         ],
         env=env,
         stdout=subprocess.DEVNULL,

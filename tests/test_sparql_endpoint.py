@@ -9,12 +9,20 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
+from engine_servers import ENGINE_KINDS, settings_on_engine
 from pyshacl import validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from kaltim_kg.namespaces import KKG, SD
+
+
+@pytest.fixture(scope="module", params=ENGINE_KINDS)
+def settings(request, built):
+    """Every test here runs embedded and against each remote engine (tests/engine_servers.py)."""
+    return settings_on_engine(request, built)
+
 
 HERE = Path(__file__).parent
 FLOWS = "SELECT ?flow ?country WHERE { ?flow a kkg:ExportFlow ; kkg:destination ?country }"

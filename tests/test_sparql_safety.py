@@ -12,9 +12,17 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from engine_servers import ENGINE_KINDS, settings_on_engine
 from sparql_support import make_store, numbered_triples
 
 from kaltim_kg.web import create_app
+
+
+@pytest.fixture(scope="module", params=ENGINE_KINDS)
+def settings(request, built):
+    """Every test here runs embedded and against each remote engine (tests/engine_servers.py)."""
+    return settings_on_engine(request, built)
+
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 

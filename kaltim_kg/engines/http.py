@@ -33,6 +33,11 @@ class EngineResponse:
     def header(self, name: str) -> str:
         return self.headers.get(name, "") or ""
 
+    def first_line(self) -> str:
+        """The first line of the engine's message (Virtuoso's go on to echo the query)."""
+        text = self.body[:2000].decode("utf-8", "replace").strip()
+        return (text.splitlines()[0] if text else "")[:300] or f"status {self.status}"
+
     def reason(self) -> str:
         """The engine's own message, on one line and short."""
         text = self.body[:2000].decode("utf-8", "replace")

@@ -11,6 +11,7 @@ timeout here), Oxigraph server's `--timeout-s`, fixed when it starts.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
@@ -26,6 +27,7 @@ _P = "urn:kaltim-kg:"
 # A graph that never holds anything: the dataset of a request that names none of ours.
 EMPTY_GRAPH = "urn:kaltim-kg:empty"
 JSON_RESULTS = "application/sparql-results+json"
+_VIRTUOSO_QUERY_ERROR = re.compile(r"Virtuoso (37|22|42)\w{3} Error")
 N_TRIPLES = "application/n-triples"
 WRITE_TIMEOUT = 600.0  # seconds for one graph upload or the switch
 
@@ -77,7 +79,8 @@ class EngineClient:
             self.address.query_path,
             body=urlencode(fields).encode(),
             headers={
-                "Content-Type": "application/x-www-form-urlencoded",
+                # Virtuoso reads a form without a charset as Latin-1 (it mangled `?fǜow`).
+                "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
                 "Accept": accept,
             },
             timeout=timeout,
@@ -85,17 +88,23 @@ class EngineClient:
         )
         if response.header("X-SQL-State") == "S1TAT":  # Virtuoso's partial answer
             raise QueryTimeout(f"query stopped after the {timeout:g} s timeout")
-        if response.status >= 500 and "timeout" in response.reason().lower():
+        first_line = response.first_line()
+        if response.status >= 500 and "timeout" in first_line.lower():
             raise QueryTimeout(f"query stopped after the {timeout:g} s timeout")
-        if 400 <= response.status < 500:
-            raise QuerySyntaxError(f"the query cannot be evaluated: {response.reason()}")
+        if 400 <= response.status < 500 or _VIRTUOSO_QUERY_ERROR.match(first_line):
+            # Virtuoso answers 500 for queries it cannot compile or evaluate (SQL states
+            # 37000, 22xxx, 42xxx), e.g. a transitive path with no bound end.
+            if "exceeds the limit" in first_line:  # its cost estimate: an engine limit
+                raise QueryUnavailable(f"the engine refuses the query: {first_line}")
+            raise QuerySyntaxError(f"the engine cannot evaluate the query: {first_line}")
         if response.status != 200:
             raise QueryUnavailable(f"the engine answered {response.status}: {response.reason()}")
         return response
 
     def select(self, query: str, dataset: Dataset | None, timeout: float, max_bytes: int) -> bytes:
         """SELECT or ASK results as standard SPARQL JSON."""
-        return standard_json(self._query(query, JSON_RESULTS, dataset, timeout, max_bytes).body)
+        response = self._query(query, JSON_RESULTS, dataset, timeout, max_bytes)
+        return standard_json(response.body, latin1_names=self.address.kind == "virtuoso")
 
     def construct(
         self, query: str, dataset: Dataset | None, timeout: float, max_bytes: int

@@ -47,8 +47,20 @@ def _term(term: dict[str, Any]) -> dict[str, Any]:
     return term
 
 
-def standard_json(body: bytes) -> bytes:
-    """The engine's SPARQL JSON results rewritten as standard SPARQL 1.1 JSON."""
+def _unmangled(name: str) -> str:
+    """Virtuoso writes a non-ASCII variable name as its UTF-8 bytes read as Latin-1."""
+    if name.isascii():
+        return name
+    try:
+        return name.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return name
+
+
+def standard_json(body: bytes, latin1_names: bool = False) -> bytes:
+    """The engine's SPARQL JSON results rewritten as standard SPARQL 1.1 JSON
+    (`latin1_names`: undo Virtuoso's reading of variable names as Latin-1)."""
+    rename = _unmangled if latin1_names else str
     try:
         document = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -59,6 +71,7 @@ def standard_json(body: bytes) -> bytes:
         return json.dumps({"head": {}, "boolean": bool(document["boolean"])}).encode()
     head = document.get("head") or {}
     rows = (document.get("results") or {}).get("bindings") or []
-    bindings = [{name: _term(term) for name, term in row.items()} for row in rows]
-    out = {"head": {"vars": list(head.get("vars") or [])}, "results": {"bindings": bindings}}
+    bindings = [{rename(name): _term(term) for name, term in row.items()} for row in rows]
+    names = [rename(name) for name in head.get("vars") or []]
+    out = {"head": {"vars": names}, "results": {"bindings": bindings}}
     return json.dumps(out, ensure_ascii=False).encode()

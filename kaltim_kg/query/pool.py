@@ -44,6 +44,7 @@ from kaltim_kg.query.handoff import (
     wait_readable,
 )
 from kaltim_kg.query.worker import Job, Reply
+from kaltim_kg.store.generations import StoreDir
 
 # A worker that has just sent a reply this big is replaced: its heap grew to build the
 # reply (several copies of it, in the engine, the sink and the pickle) and stays that size.
@@ -318,6 +319,10 @@ class QueryPool:
         """Query processes running a query now."""
         with self._lock:
             return len(self._all) - self._idle.count()
+
+    def generation_id(self) -> str | None:
+        """The generation now current in the store (a readlink)."""
+        return StoreDir(self.store_root).generation_id()
 
     def close(self) -> None:
         with self._lock:

@@ -260,9 +260,31 @@ def _within_bytes(evaluate: Callable[[], Any], job: Job, fmt: Any, name: str, si
         triples = min(triples - 1, int(triples * job.max_bytes / len(body) * 0.95))
 
 
+def serialise(result: Any, again: Callable[[], Any], job: Job) -> Reply:
+    """Write a query's result in the job's format, cut to its row and byte caps (`again`
+    gives the result anew, for one too big to keep whole). The remote engines' answers,
+    parsed into the same objects, go through here too, so every engine's bytes are alike."""
+    fmt = BY_NAME[job.format_name]
+    if isinstance(result, pyoxigraph.QueryBoolean):
+        return Reply(result.serialize(format=fmt.oxigraph))
+    if isinstance(result, pyoxigraph.QuerySolutions):
+        reply = Reply(*_solutions(result, again, fmt.oxigraph, job.max_rows, job.star_order))
+    else:
+        prefixes = PREFIXES if fmt.name in ("turtle", "trig", "jsonld") else None
+        # Straight from the engine's iterator, no list (~0.7 ms per 1000 triples); islice
+        # stops after `max_rows`, and one more triple means the result was cut.
+        first = itertools.islice(result, job.max_rows)
+        body = pyoxigraph.serialize(first, format=fmt.oxigraph, prefixes=prefixes)
+        reply = Reply(body, next(result, None) is not None)
+    if job.max_bytes and len(reply.body) > job.max_bytes:
+        reply = _within_bytes(again, job, fmt.oxigraph, fmt.name, len(reply.body))
+    if fmt.oxigraph in _XML_FORMATS:
+        _check_xml(reply, fmt.name)
+    return reply
+
+
 def run_job(store: pyoxigraph.Store, job: Job) -> Reply:
     """Run one job against an open store; engine errors become a Reply, never an exception."""
-    fmt = BY_NAME[job.format_name]
 
     def evaluate() -> Any:
         return store.query(
@@ -270,23 +292,7 @@ def run_job(store: pyoxigraph.Store, job: Job) -> Reply:
         )
 
     try:
-        result = evaluate()
-        if isinstance(result, pyoxigraph.QueryBoolean):
-            return Reply(result.serialize(format=fmt.oxigraph))
-        if isinstance(result, pyoxigraph.QuerySolutions):
-            reply = Reply(*_solutions(result, evaluate, fmt.oxigraph, job.max_rows, job.star_order))
-        else:
-            prefixes = PREFIXES if fmt.name in ("turtle", "trig", "jsonld") else None
-            # Straight from the engine's iterator, no list (~0.7 ms per 1000 triples); islice
-            # stops after `max_rows`, and one more triple means the result was cut.
-            first = itertools.islice(result, job.max_rows)
-            body = pyoxigraph.serialize(first, format=fmt.oxigraph, prefixes=prefixes)
-            reply = Reply(body, next(result, None) is not None)
-        if job.max_bytes and len(reply.body) > job.max_bytes:
-            reply = _within_bytes(evaluate, job, fmt.oxigraph, fmt.name, len(reply.body))
-        if fmt.oxigraph in _XML_FORMATS:
-            _check_xml(reply, fmt.name)
-        return reply
+        return serialise(evaluate(), evaluate, job)
     except SyntaxError as exc:
         return Reply(error="syntax", message=str(exc))
     except OSError as exc:

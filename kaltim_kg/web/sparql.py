@@ -25,7 +25,7 @@ from kaltim_kg.errors import (
 from kaltim_kg.formats import BY_NAME, Format, by_name, negotiate
 from kaltim_kg.query.cache import CachedResult, CacheKey, ResultCache
 from kaltim_kg.query.clients import ClientLimit
-from kaltim_kg.query.pool import pool_for
+from kaltim_kg.query.runner import runner_for
 from kaltim_kg.query.scan import MAX_NESTING, QueryScan, scan_query
 from kaltim_kg.query.worker import Job
 from kaltim_kg.store.generations import StoreDir
@@ -123,13 +123,14 @@ def endpoint() -> Response:
     g.sparql_form = scan.form or "?"
     cache = _cache()
     key = cached = None
+    runner = runner_for(settings)
     if cache is not None:  # the generation costs a readlink: only a cache needs it
-        key = _cache_key(job, fmt, StoreDir(settings.store_dir).generation_id() or "")
+        key = _cache_key(job, fmt, runner.generation_id() or "")
         cached = cache.get(key)
     g.sparql_cache = "miss" if cached is None else "hit"
     if cached is None:
         with _client_limit().slot(request.remote_addr or "-"):
-            answer = pool_for(settings).run(job, settings.query_timeout)
+            answer = runner.run(job, settings.query_timeout)
         g.sparql_query_seconds = answer.seconds
         g.sparql_engine_seconds = answer.engine_seconds
         cached = CachedResult(answer.body, fmt.content_type, answer.truncated, answer.cut_to_bytes)

@@ -9,8 +9,12 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Flask, Response, g, jsonify, request
 
+from kaltim_kg.config import Settings
 from kaltim_kg.errors import KaltimKGError
 from kaltim_kg.query.pool import pool_for
+from kaltim_kg.query.remote import RemoteEngines
+from kaltim_kg.query.runner import runner_for
+from kaltim_kg.query.worker import Job
 from kaltim_kg.store.generations import StoreDir
 from kaltim_kg.web import current
 
@@ -28,6 +32,8 @@ def health() -> tuple[Response, int]:
     alive, so runaway queries filling them do not make a load balancer think the server gone.
     """
     settings = current.settings()
+    if settings.engines:
+        return _engines_health(settings)
     try:
         generation = StoreDir(settings.store_dir).require_current()
         pool = pool_for(settings)
@@ -42,6 +48,25 @@ def health() -> tuple[Response, int]:
         triples=manifest.get("quads", 0),
         graphs=len(manifest.get("graphs", {})),
         query_processes={"running": running, "busy": busy},
+    ), 200
+
+
+def _engines_health(settings: Settings) -> tuple[Response, int]:
+    """Serving from remote engines: 200 while one answers, naming it and its generation."""
+    runner = runner_for(settings)
+    assert isinstance(runner, RemoteEngines)
+    replicas = runner.health()
+    ok = [r for r in replicas if r["status"] == "ok"]
+    if not ok:
+        return jsonify(status="unavailable", reason=replicas[0]["reason"], engines=replicas), 503
+    first = ok[0]
+    return jsonify(
+        status="ok",
+        engine=first["engine"],
+        generation=first["generation"],
+        triples=first["triples"],
+        graphs=first["graphs"],
+        engines=replicas,
     ), 200
 
 

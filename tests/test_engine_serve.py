@@ -1,0 +1,172 @@
+"""`serve --engine URL`: what only a remote engine can get wrong — its generation in /health
+and in the result cache, a runaway really stopped on the engine, replicas that fail."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from engine_servers import EngineServer, start_oxigraph
+from sparql_support import make_store, numbered_triples
+
+from kaltim_kg.config import load_settings
+from kaltim_kg.store.push import push_current
+from kaltim_kg.web import create_app
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+G = "http://example.org/graph/"
+
+
+def pushed(
+    tmp_path: Path, name: str, graphs: dict[str, str], servers: list[EngineServer], **overrides
+):
+    store = make_store(tmp_path / name, graphs)
+    settings = load_settings(env={}, store_dir=store.root)
+    credentials = servers[0].credentials
+    push_current(settings, [s.url for s in servers], env=credentials)
+    return settings.with_overrides(engines=tuple(s.url for s in servers), **overrides)
+
+
+def count(client) -> int:
+    response = client.get("/sparql", query_string={"query": COUNT})
+    assert response.status_code == 200, response.data
+    return int(response.get_json()["results"]["bindings"][0]["n"]["value"])
+
+
+def generation_of(settings) -> str:
+    return (settings.store_dir / "current").resolve().name
+
+
+def test_health_names_the_engine_and_its_generation(engine_server, tmp_path):
+    settings = pushed(tmp_path, "s", {G + "a": numbered_triples(40)}, [engine_server])
+    response = create_app(settings, {"TESTING": True}).test_client().get("/health")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["status"] == "ok"
+    assert body["engine"] == engine_server.url
+    assert body["generation"] == generation_of(settings)
+    assert (body["triples"], body["graphs"]) == (40, 1)
+    assert [e["engine"] for e in body["engines"]] == [engine_server.url]
+
+
+def test_the_result_cache_is_keyed_by_the_pushed_generation(engine_server, tmp_path):
+    first = pushed(tmp_path, "first", {G + "a": numbered_triples(40)}, [engine_server])
+    client = create_app(first, {"TESTING": True}).test_client()
+    assert count(client) == 40
+    again = client.get("/sparql", query_string={"query": COUNT})
+    assert again.headers["X-Cache"] == "hit"
+    pushed(tmp_path, "second", {G + "b": numbered_triples(75)}, [engine_server])
+    time.sleep(1.2)  # the front end rereads the publication record at most once a second
+    response = client.get("/sparql", query_string={"query": COUNT})
+    assert response.headers["X-Cache"] == "miss"
+    assert int(response.get_json()["results"]["bindings"][0]["n"]["value"]) == 75
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / 100  # utime + stime, in clock ticks
+
+
+def _assert_stopped_on_the_engine(server: EngineServer) -> None:
+    """The engine stops working on the query: its CPU time stands (nearly) still."""
+    deadline = time.monotonic() + 15
+    while True:
+        before = _cpu_seconds(server.process.pid)
+        time.sleep(1.0)
+        used = _cpu_seconds(server.process.pid) - before
+        if used < 0.3:
+            return
+        assert time.monotonic() < deadline, f"the engine still works: {used:.2f} s CPU a second"
+
+
+def _runaway_is_stopped(server: EngineServer, tmp_path: Path) -> None:
+    settings = pushed(
+        tmp_path, "big", {G + "g": numbered_triples(3000)}, [server], query_timeout=2.0
+    )
+    client = create_app(settings, {"TESTING": True}).test_client()
+    started = time.monotonic()
+    response = client.get("/sparql", query_string={"query": RUNAWAY})
+    assert response.status_code == 503, response.data
+    assert response.data.decode() == "query stopped after the 2 s timeout\n"
+    assert time.monotonic() - started < 10
+    _assert_stopped_on_the_engine(server)
+    assert count(client) == 3000  # and the engine answers the next query
+
+
+def test_a_runaway_is_stopped_on_virtuoso_with_503(virtuoso_server, tmp_path):
+    _runaway_is_stopped(virtuoso_server, tmp_path)
+
+
+def test_a_runaway_is_stopped_on_oxigraph_server_with_503(tmp_path):
+    # Oxigraph server takes its limit at start (--timeout-s): one started with the front
+    # end's timeout.
+    server = start_oxigraph(tmp_path / "oxigraph", timeout_s=2)
+    try:
+        _runaway_is_stopped(server, tmp_path)
+    finally:
+        server.stop()
+
+
+def test_an_engine_that_is_gone_is_a_503_with_one_line(tmp_path):
+    server = start_oxigraph(tmp_path / "oxigraph")
+    settings = pushed(tmp_path, "s", {G + "a": numbered_triples(10)}, [server])
+    server.stop()
+    client = create_app(settings, {"TESTING": True}).test_client()
+    response = client.get("/sparql", query_string={"query": COUNT})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert response.data.decode().count("\n") == 1 and "cannot be reached" in response.data.decode()
+    health = client.get("/health")
+    assert health.status_code == 503 and health.get_json()["status"] == "unavailable"
+
+
+@pytest.fixture()
+def replicas(tmp_path):
+    servers = [start_oxigraph(tmp_path / f"replica{i}") for i in range(2)]
+    yield servers
+    for server in servers:
+        server.stop()
+
+
+def test_a_replica_killed_under_load_fails_no_request(replicas, tmp_path):
+    settings = pushed(tmp_path, "s", {G + "a": numbered_triples(500)}, replicas, cache_entries=0)
+    app = create_app(settings, {"TESTING": True})
+    statuses: list[int] = []
+    errors: list[bytes] = []
+    lock = threading.Lock()
+
+    def load(n: int) -> None:
+        client = app.test_client()
+        for i in range(n):
+            # Distinct queries, so that no answer could come from a cache.
+            query = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER(?o != 'x{i}') }}"
+            response = client.get("/sparql", query_string={"query": query})
+            with lock:
+                statuses.append(response.status_code)
+                if response.status_code != 200:
+                    errors.append(response.data)
+
+    threads = [threading.Thread(target=load, args=(60,)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    while len(statuses) < 40:
+        time.sleep(0.01)
+    replicas[0].stop()  # SIGKILL, in the middle of the load
+    killed_at = len(statuses)
+    for thread in threads:
+        thread.join()
+    assert errors == [] and len(statuses) == 240
+    assert killed_at < 200  # the kill did happen under load
+    health = app.test_client().get("/health").get_json()
+    assert [e["status"] for e in health["engines"]] == ["unavailable", "ok"]
+    assert health["status"] == "ok" and health["engine"] == replicas[1].url
+
+
+def test_push_publishes_to_every_replica(replicas, tmp_path):
+    settings = pushed(tmp_path, "s", {G + "a": numbered_triples(30)}, replicas)
+    for server in replicas:
+        alone = settings.with_overrides(engines=(server.url,))
+        assert count(create_app(alone, {"TESTING": True}).test_client()) == 30

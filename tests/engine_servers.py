@@ -178,13 +178,17 @@ def oxigraph_binary() -> str:
     return require_tool("Oxigraph server (pip install oxigraph)", [beside_python, "oxigraph"])
 
 
-def start_oxigraph(folder: Path, timeout_s: int = 30) -> EngineServer:
+def start_oxigraph(
+    folder: Path, timeout_s: int = 30, union_default_graph: bool = False
+) -> EngineServer:
     binary = oxigraph_binary()
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
     base = f"127.0.0.1:{port}"
     command = [binary, "serve", "--location", str(folder / "db"), "--bind", base]
     command += ["--timeout-s", str(timeout_s)]
+    if union_default_graph:  # for a baseline that answers like ours (bench/engines.py)
+        command.append("--union-default-graph")
     process = _start(command, folder)
     server = EngineServer(
         "oxigraph", f"oxigraph+http://{base}", f"http://{base}/query", process, folder

@@ -1,0 +1,211 @@
+"""The front end over remote engines against each engine's own endpoint, same data, same run.
+
+    python bench/engines.py --triples 100000 [--clients 1,8] [--seconds 4]
+
+1. generates synthetic statistics and builds them with the article into a fresh store
+   (`bench/run.py`'s `prepare`), in a temporary folder;
+2. starts Virtuoso 7 and Oxigraph server on loopback (`tests/engine_servers.py`; Oxigraph
+   with `--union-default-graph`, so its own endpoint answers the mix as ours does) and
+   pushes the store to both (`kaltim-kg push`);
+3. for each engine: its own endpoint (the baseline), then `kaltim-kg serve --engine URL`
+   cold (`KALTIM_KG_CACHE_ENTRIES=0`) and warm (cache on); and the embedded `serve` over the
+   same store; the mix of `bench/run.py` for `--seconds` at each client count, after a
+   check that every query gives the same result count everywhere;
+4. prints req/s and ours ÷ the engine's own, as Markdown.
+
+Loopback only; every loop is bounded by time and every request by `--timeout`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests")]
+
+import run as mix_bench  # noqa: E402  (bench/run.py)
+from engine_servers import EngineServer, start_oxigraph, start_virtuoso  # noqa: E402
+
+from kaltim_kg.config import load_settings  # noqa: E402
+from kaltim_kg.store.push import push_current  # noqa: E402
+
+
+class Endpoint:
+    """Something that answers the SPARQL protocol at `path` on a loopback port."""
+
+    def __init__(self, name: str, port: int, path: str) -> None:
+        self.name, self.port, self.path = name, port, path
+
+    def get(self, query: str, accept: str, timeout: float, conn=None) -> tuple[int, bytes]:
+        own = conn is None
+        conn = conn or http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            target = (
+                f"{self.path}?{urlencode({'query': mix_bench.PREFIXES + query}, quote_via=quote)}"
+            )
+            conn.request("GET", target, headers={"Accept": accept})
+            response = conn.getresponse()
+            return response.status, response.read()
+        finally:
+            if own:
+                conn.close()
+
+
+def window(
+    endpoint: Endpoint, mix: list[tuple[str, str]], clients: int, seconds: float, timeout: float
+):
+    done: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def client(offset: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", endpoint.port, timeout=timeout)
+        i = offset
+        while time.monotonic() < stop_at:
+            query, accept = mix[i % len(mix)]
+            i += 1
+            started = time.perf_counter()
+            try:
+                ok = endpoint.get(query, accept, timeout, conn)[0] == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+            with lock:
+                if ok:
+                    done.append(time.perf_counter() - started)
+                else:
+                    errors[0] += 1
+        conn.close()
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(done) / (time.monotonic() - started), errors[0]
+
+
+def counts(
+    endpoint: Endpoint, mix: dict[str, tuple[str, str]], timeout: float
+) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for name, (query, accept) in mix.items():
+        status, body = endpoint.get(query, accept, timeout)
+        out[name] = mix_bench.result_count(body, accept) if status == 200 else f"HTTP {status}"
+    return out
+
+
+def front_end(name: str, store: Path, engine: str | None, cache: bool) -> mix_bench.Server:
+    command = [
+        sys.executable,
+        "-m",
+        "kaltim_kg",
+        "serve",
+        "--store",
+        str(store),
+        "--port",
+        "{port}",
+    ]
+    command += ["--engine", engine] if engine else []
+    env = {} if cache else {"KALTIM_KG_CACHE_ENTRIES": "0"}
+    return mix_bench.Server(name, command, env)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--triples", type=int, default=100_000)
+    parser.add_argument("--clients", default="1,8")
+    parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--timeout", type=float, default=60.0)
+    args = parser.parse_args()
+    clients = [int(c) for c in args.clients.split(",")]
+    rows: list[tuple[str, str, dict[int, float], dict[int, int]]] = []
+    with tempfile.TemporaryDirectory(prefix="kkg-bench-engines-") as tmp:
+        work = Path(tmp)
+        store, _, flow, base = mix_bench.prepare(args.triples, work, validate=False)
+        mix = mix_bench.queries(flow, base)
+        engines: list[EngineServer] = [
+            start_virtuoso(work / "virtuoso"),
+            start_oxigraph(
+                work / "oxigraph", timeout_s=int(args.timeout), union_default_graph=True
+            ),
+        ]
+        settings = load_settings(env={}, store_dir=store)
+        reference: dict[str, object] | None = None
+        try:
+            for engine in engines:
+                started = time.monotonic()
+                push_current(settings, [engine.url], env=engine.credentials)
+                print(
+                    f"pushed to {engine.kind} in {time.monotonic() - started:.1f} s",
+                    file=sys.stderr,
+                )
+            targets: list[tuple[str, str, object]] = [
+                ("embedded", "ours cold", front_end("embedded", store, None, False))
+            ]
+            for engine in engines:
+                port = int(engine.sparql.split(":")[2].split("/")[0])
+                path = "/" + engine.sparql.split("/", 3)[3]
+                targets.append((engine.kind, "engine's own", Endpoint(engine.kind, port, path)))
+                targets.append(
+                    (engine.kind, "ours cold", front_end(engine.kind, store, engine.url, False))
+                )
+                targets.append(
+                    (engine.kind, "ours warm", front_end(engine.kind, store, engine.url, True))
+                )
+            for kind, label, target in targets:
+                server = target if isinstance(target, mix_bench.Server) else None
+                if server is not None:
+                    server.start(120, work / f"{kind}-{label}.log".replace(" ", "-"))
+                    endpoint = Endpoint(kind, server.port, "/sparql")
+                else:
+                    endpoint = target  # type: ignore[assignment]
+                try:
+                    found = counts(endpoint, mix, args.timeout)
+                    if reference is None:
+                        reference = found
+                    elif found != reference:
+                        print(
+                            f"  {kind} {label}: counts differ: {found} vs {reference}",
+                            file=sys.stderr,
+                        )
+                    rates, errors = {}, {}
+                    for n in clients:
+                        window(endpoint, list(mix.values()), n, 1.0, args.timeout)  # warm up
+                        rates[n], errors[n] = window(
+                            endpoint, list(mix.values()), n, args.seconds, args.timeout
+                        )
+                        print(
+                            f"  {kind} {label}: {n} client(s) {rates[n]:.1f} req/s", file=sys.stderr
+                        )
+                    rows.append((kind, label, rates, errors))
+                finally:
+                    if server is not None:
+                        server.stop()
+        finally:
+            for engine in engines:
+                engine.stop()
+    own = {kind: rates for kind, label, rates, _ in rows if label == "engine's own"}
+    header = " | ".join(f"{n} client{'s' if n > 1 else ''} req/s | ÷ engine" for n in clients)
+    print(f"\n| engine | target | {header} | errors |")
+    print("|---|---|" + "---|---|" * len(clients) + "---|")
+    for kind, label, rates, errors in rows:
+        cells = []
+        for n in clients:
+            base_rate = own.get(kind, {}).get(n)
+            ratio = f"{rates[n] / base_rate:.2f}x" if base_rate else "-"
+            cells.append(f"{rates[n]:.1f} | {ratio}")
+        print(f"| {kind} | {label} | {' | '.join(cells)} | {sum(errors.values())} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -191,8 +191,14 @@ def main() -> None:
                 finally:
                     if server is not None:
                         server.stop()
+                        print(
+                            f"  {kind} {label}: peak RSS {server.peak_rss_mb:.0f} MB",
+                            file=sys.stderr,
+                        )
         finally:
             for engine in engines:
+                rss = mix_bench.tree_rss_mb(engine.process.pid)
+                print(f"{engine.kind}: RSS {rss:.0f} MB at the end", file=sys.stderr)
                 engine.stop()
     own = {kind: rates for kind, label, rates, _ in rows if label == "engine's own"}
     header = " | ".join(f"{n} client{'s' if n > 1 else ''} req/s | ÷ engine" for n in clients)

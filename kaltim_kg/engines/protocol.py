@@ -156,6 +156,10 @@ class EngineClient:
     def put_graph(self, graph: str, ntriples: bytes) -> None:
         """Replace one graph's content (Graph Store protocol PUT)."""
         path = f"{self.address.store_path}?graph={quote(graph, safe='')}"
+        if self.address.kind == "oxigraph":
+            # A staging graph no query sees, counted afterwards: no need for Oxigraph's
+            # transaction, which made a 100k-triple upload take minutes.
+            path += "&no_transaction"
         self._write("PUT", path, ntriples, N_TRIPLES, f"uploading {graph}")
 
     def update(self, update: str, what: str) -> None:

@@ -102,9 +102,11 @@ class EngineClient:
         return response
 
     def select(self, query: str, dataset: Dataset | None, timeout: float, max_bytes: int) -> bytes:
-        """SELECT or ASK results as standard SPARQL JSON."""
+        """SELECT or ASK results as standard SPARQL JSON (Virtuoso's rewritten)."""
         response = self._query(query, JSON_RESULTS, dataset, timeout, max_bytes)
-        return standard_json(response.body, latin1_names=self.address.kind == "virtuoso")
+        if self.address.kind == "oxigraph":
+            return response.body  # already standard: no rewriting in Python
+        return standard_json(response.body, latin1_names=True)
 
     def construct(
         self, query: str, dataset: Dataset | None, timeout: float, max_bytes: int

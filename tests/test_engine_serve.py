@@ -170,3 +170,31 @@ def test_push_publishes_to_every_replica(replicas, tmp_path):
     for server in replicas:
         alone = settings.with_overrides(engines=(server.url,))
         assert count(create_app(alone, {"TESTING": True}).test_client()) == 30
+
+
+def test_virtuoso_functions_and_pragmas_never_reach_out(virtuoso_server, tmp_path):
+    """Virtuoso runs an IRI in the bif: scheme as its SQL function (bif:http_get connected
+    to a listener when sent to Virtuoso directly), and its `define` pragmas can fetch URLs:
+    neither gets past the front end."""
+    import socket
+
+    settings = pushed(tmp_path, "s", {G + "a": numbered_triples(5)}, [virtuoso_server])
+    client = create_app(settings, {"TESTING": True}).test_client()
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        listener.settimeout(0.5)
+        here = f"http://127.0.0.1:{listener.getsockname()[1]}/x"
+        attempts = [
+            f'SELECT (<bif:http_get>("{here}") AS ?x) {{}}',
+            f'SELECT (<\\u0062if:http_get>("{here}") AS ?x) {{}}',
+            f'PREFIX v: <BIF:> SELECT (v:http_get("{here}") AS ?x) {{}}',
+            f'PREFIX v: <sql:> SELECT (v:anything("{here}") AS ?x) {{}}',
+            f'define get:soft "replace" SELECT * FROM <{here}> WHERE {{ ?s ?p ?o }}',
+        ]
+        for query in attempts:
+            response = client.get("/sparql", query_string={"query": query})
+            assert response.status_code == 400, (query, response.data)
+            assert response.data.decode().startswith("bad query: ")
+        with pytest.raises(TimeoutError):
+            listener.accept()  # nobody connected

@@ -14,7 +14,6 @@ from kaltim_kg.errors import KaltimKGError
 from kaltim_kg.query.pool import pool_for
 from kaltim_kg.query.remote import RemoteEngines
 from kaltim_kg.query.runner import runner_for
-from kaltim_kg.query.worker import Job
 from kaltim_kg.store.generations import StoreDir
 from kaltim_kg.web import current
 

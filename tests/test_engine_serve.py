@@ -132,7 +132,10 @@ def replicas(tmp_path):
 
 
 def test_a_replica_killed_under_load_fails_no_request(replicas, tmp_path):
-    settings = pushed(tmp_path, "s", {G + "a": numbered_triples(500)}, replicas, cache_entries=0)
+    # Four threads from one (test) client address: no per-client bound for this load.
+    settings = pushed(
+        tmp_path, "s", {G + "a": numbered_triples(500)}, replicas, cache_entries=0, client_queries=0
+    )
     app = create_app(settings, {"TESTING": True})
     statuses: list[int] = []
     errors: list[bytes] = []

@@ -85,6 +85,15 @@ KINDS = frozenset(
         "flow",
         "source",
         "statement",
+        # the regional graph (CONTRACT §5) and the fact model for real releases
+        "world-region",
+        "hs",
+        "event",
+        "total",
+        "product",
+        "business-count",
+        "measure",
+        "target",
     }
 )
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

@@ -83,9 +83,9 @@ def test_validate_exit_codes(runner, tmp_path):
     ok = runner.invoke(main, ["validate"])
     assert ok.exit_code == 0 and ok.stdout.startswith("Conforms: True")
     data = copy_data(tmp_path / "data")
-    replace_once(data, "value_idr: 7600000000", "value_idr: -7600000000")
+    replace_once(data, 'value: "7,6"', 'value: "-7,6"')
     bad = runner.invoke(main, ["validate", str(data)])
-    assert bad.exit_code == 1 and "must not be negative" in bad.stderr
+    assert bad.exit_code == 1 and "must be a number as stated" in bad.stderr
     broken_rdf = tmp_path / "broken.ttl"
     broken_rdf.write_text("<a> <b> .")
     error = runner.invoke(main, ["validate", str(broken_rdf)])

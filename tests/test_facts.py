@@ -12,6 +12,7 @@ from kaltim_kg.facts.reader import data_files, read_facts
 from tests.factfiles import copy_data, line_of, replace_once
 
 WOOD_SG = "{year: 2020, commodity: processed-wood, destination: SG,"
+AMOUNT = '{currency: IDR, value: "428,2", scale: miliar}'
 
 
 def read_errors(path: Path) -> list[tuple[str, int | None, str]]:
@@ -22,18 +23,33 @@ def read_errors(path: Path) -> list[tuple[str, int | None, str]]:
 
 def test_shipped_data_reads_completely():
     facts = read_facts(data_files(resource_dir("data")))
-    (source,) = facts.sources
-    assert source.source.key == "2021-02-03-ekspor-ukm-kaltim"
+    keys = [s.source.key for s in facts.sources]
+    assert keys == [  # in publication order
+        "2021-02-03-ekspor-ukm-kaltim",
+        "2021-02-05-bisnis-ukm-kaltim-ekspor-rp428-miliar",
+        "2021-03-25-mediakaltim-ukm-ekspor-triwulan-1",
+        "2022-04-17-daulatnews-umkm-ekspor-nonmigas",
+    ]
+    source = facts.sources[0]
     assert str(source.source.date_published) == "2021-02-03"
     assert len(source.flows) == 24
     assert len({f.commodity for f in source.flows}) == 8
     assert len({f.destination for f in source.flows}) == 14
-    values = {c.key: (c.member_count, c.value_idr) for c in source.cohorts}
-    assert values == {
-        "ipska-exporters": (15, 428_200_000_000),
-        "creative-industry-exporters": (None, 7_600_000_000),
-        "supervised-domestic-sellers": (18, 11_400_000_000),
+    values = {
+        c.key: (
+            c.member_count,
+            [(a.currency, a.quantity.value, a.quantity.precision) for a in c.amounts],
+        )
+        for c in source.cohorts
     }
+    assert values == {
+        "ipska-exporters": (15, [("IDR", 428_200_000_000, 100_000_000)]),
+        "creative-industry-exporters": (None, [("IDR", 7_600_000_000, 100_000_000)]),
+        # "Tidak kurang dari 18 UKM": a lower bound, so no exact member count
+        "supervised-domestic-sellers": (None, [("IDR", 11_400_000_000, 100_000_000)]),
+    }
+    domestic = source.cohorts[2].members
+    assert domestic is not None and (domestic.value, domestic.qualifier) == (18, "at-least")
 
 
 def test_every_evidence_sentence_is_verbatim_in_the_article():
@@ -48,10 +64,13 @@ def test_every_evidence_sentence_is_verbatim_in_the_article():
     ("old", "new", "reason"),
     [
         (WOOD_SG, WOOD_SG.replace("SG", "Atlantis"), "unknown country 'Atlantis'"),
-        ("value_idr: 428200000000", "value_idr: -5", "must not be negative"),
-        ("value_idr: 428200000000", "value_idr: 428,2 miliar", "whole number of rupiah"),
-        ("value_idr: 428200000000", "value_idr: 4.282e11", "whole number of rupiah"),
-        ("member_count: 15", "member_count: fifteen", "non-negative integer"),
+        (AMOUNT, AMOUNT.replace('"428,2"', '"-5"'), "must be a number as stated"),
+        (AMOUNT, AMOUNT.replace('"428,2"', '"428,2 miliar"'), "must be a number as stated"),
+        (AMOUNT, AMOUNT.replace('"428,2"', "4.282e11"), "must be a number as stated"),
+        (AMOUNT, AMOUNT.replace("currency: IDR, ", ""), "amount without currency"),
+        (AMOUNT, AMOUNT.replace("IDR", "RPH"), "unknown currency 'RPH'"),
+        (AMOUNT, AMOUNT.replace("miliar", "milyaran"), "unknown scale 'milyaran'"),
+        ("member_count: 15", "member_count: fifteen", "must be a number as stated"),
         (WOOD_SG, WOOD_SG.replace("processed-wood", "unobtainium"), "unknown commodity"),
         ("    evidence: [ipska-count, ipska-total]\n", "", "missing evidence"),
         ("evidence: [wood]}", "evidence: [no-such-sentence]}", "unknown evidence sentence"),
@@ -77,7 +96,7 @@ def test_bad_fact_is_reported_with_file_and_line(tmp_path, old, new, reason):
     matching = [e for e in errors if reason in e[2]]
     assert all(p == str(path) for p, _, _ in matching)
     # The reported line is the mapping that holds the bad value or the value itself.
-    assert any(ln is not None and abs(ln - line) <= 10 for _, ln, _ in matching), (line, matching)
+    assert any(ln is not None and abs(ln - line) <= 12 for _, ln, _ in matching), (line, matching)
 
 
 def test_duplicate_flow_names_both_lines(tmp_path):
@@ -105,7 +124,7 @@ def test_malformed_yaml_reports_the_line(tmp_path):
 def test_duplicate_mapping_key_is_an_error(tmp_path):
     path = copy_data(tmp_path / "data")
     line = replace_once(
-        path, "    member_count: 18\n", "    member_count: 18\n    member_count: 19\n"
+        path, "    member_count: 15\n", "    member_count: 15\n    member_count: 16\n"
     )
     ((_, ln, reason),) = read_errors(path)
     assert reason == "duplicate key 'member_count' in mapping"
@@ -125,7 +144,7 @@ def test_country_names_and_aliases_resolve_to_iso_codes(tmp_path):
 def test_several_errors_are_reported_together(tmp_path):
     path = copy_data(tmp_path / "data")
     replace_once(path, WOOD_SG, WOOD_SG.replace("SG", "Atlantis"))
-    replace_once(path, "value_idr: 7600000000", "value_idr: -1")
+    replace_once(path, 'value: "7,6"', 'value: "-1"')
     assert len(read_errors(path)) == 2
 
 

@@ -10,6 +10,7 @@ import pytest
 from kaltim_kg.namespaces import PREFIXES
 
 BASE = "https://w3id.org/kaltim-kg/"
+SEED = f"<{BASE}graph/2021-02-03-ekspor-ukm-kaltim>"  # the seed article's own graph
 
 
 @pytest.fixture(scope="module")
@@ -26,18 +27,37 @@ def select(store: pyoxigraph.Store, query: str) -> list[dict[str, object]]:
 def test_twenty_four_flows_of_eight_commodities_to_fourteen_countries(store):
     (row,) = select(
         store,
-        """SELECT (COUNT(?f) AS ?flows) (COUNT(DISTINCT ?c) AS ?commodities)
-        (COUNT(DISTINCT ?d) AS ?countries) WHERE {
-        ?f a kkg:ExportFlow ; kkg:commodity ?c ; kkg:destination ?d }""",
+        f"""SELECT (COUNT(?f) AS ?flows) (COUNT(DISTINCT ?c) AS ?commodities)
+        (COUNT(DISTINCT ?d) AS ?countries) WHERE {{
+        GRAPH {SEED} {{ ?f a kkg:ExportFlow ; kkg:commodity ?c ; kkg:destination ?d }} }}""",
     )
     assert row == {"flows": "24", "commodities": "8", "countries": "14"}
+
+
+def test_flows_of_all_sources_each_once(store):
+    """The Bisnis.com report restates the seed's 24 flows: the same resources, cited twice."""
+    (row,) = select(
+        store,
+        """SELECT (COUNT(?f) AS ?flows) (COUNT(DISTINCT ?f) AS ?distinct) WHERE {
+        ?f a kkg:ExportFlow }""",
+    )
+    assert row == {"flows": "48", "distinct": "48"}  # 24 + 23 (Q1 2021) + 1 (2022)
+    sources = select(
+        store,
+        f"""SELECT ?src ?e WHERE {{ <{BASE}id/flow/2020-shrimp-GB> prov:wasDerivedFrom ?src .
+        GRAPH ?g {{ <{BASE}id/flow/2020-shrimp-GB> kkg:evidence ?e }} }} ORDER BY ?src""",
+    )
+    assert {str(r["src"]).rsplit("/", 1)[1] for r in sources} == {
+        "2021-02-03-ekspor-ukm-kaltim",
+        "2021-02-05-bisnis-ukm-kaltim-ekspor-rp428-miliar",
+    }
 
 
 def test_destinations_per_commodity_match_the_article(store):
     rows = select(
         store,
-        """SELECT ?c ?code WHERE { ?f kkg:commodity ?c ; kkg:destination ?d .
-        ?d kkg:isoAlpha2 ?code }""",
+        f"""SELECT ?c ?code WHERE {{ GRAPH {SEED} {{ ?f kkg:commodity ?c ; kkg:destination ?d }}
+        ?d kkg:isoAlpha2 ?code }}""",
     )
     by_commodity: dict[str, set[str]] = {}
     for row in rows:
@@ -55,9 +75,13 @@ def test_destinations_per_commodity_match_the_article(store):
 
 
 def test_flow_iris_follow_the_contract(store):
-    rows = select(store, "SELECT ?f WHERE { ?f a kkg:ExportFlow }")
+    rows = select(store, f"SELECT ?f WHERE {{ GRAPH {SEED} {{ ?f a kkg:ExportFlow }} }}")
     assert f"{BASE}id/flow/2020-shrimp-JP" in {r["f"] for r in rows}
     assert all(str(r["f"]).startswith(f"{BASE}id/flow/2020-") for r in rows)
+    # a quarter's flows carry the quarter in their key: {period}-{commodity}-{destination}
+    everything = {r["f"] for r in select(store, "SELECT ?f WHERE { ?f a kkg:ExportFlow }")}
+    assert f"{BASE}id/flow/2021-Q1-shrimp-MY" in everything
+    assert f"{BASE}id/flow/2021-Q1-used-cooking-oil-150" in everything
 
 
 def test_every_flow_has_exactly_one_commodity_destination_origin(store):
@@ -67,7 +91,7 @@ def test_every_flow_has_exactly_one_commodity_destination_origin(store):
         (COUNT(DISTINCT ?o) AS ?no) (SAMPLE(?o) AS ?origin) WHERE {
         ?f a kkg:ExportFlow ; kkg:commodity ?c ; kkg:destination ?d ; kkg:origin ?o } GROUP BY ?f""",
     )
-    assert len(rows) == 24
+    assert len(rows) == 48
     for row in rows:
         assert (row["nc"], row["nd"], row["no"]) == ("1", "1", "1")
         assert row["origin"] == f"{BASE}id/region/ID-KI"
@@ -93,8 +117,15 @@ def test_cohort_figures_are_exact_rupiah(store):
     assert got == {
         "2020-ipska-exporters": ("15", Decimal(428_200_000_000), "IDR", "Export"),
         "2020-creative-industry-exporters": (None, Decimal(7_600_000_000), "IDR", "Export"),
-        "2020-supervised-domestic-sellers": ("18", Decimal(11_400_000_000), "IDR", "DomesticSale"),
+        # "tidak kurang dari 18 UKM" is a lower bound: no exact kkg:memberCount
+        "2020-supervised-domestic-sellers": (None, Decimal(11_400_000_000), "IDR", "DomesticSale"),
     }
+    (bound,) = select(
+        store,
+        f"""SELECT ?min ?qualifier WHERE {{ <{BASE}id/cohort/2020-supervised-domestic-sellers>
+        kkg:memberQuantity [ schema:minValue ?min ; kkg:qualifier ?qualifier ] }}""",
+    )
+    assert (Decimal(str(bound["min"])), bound["qualifier"]) == (18, PREFIXES["kkg"] + "AtLeast")
     (datatype,) = select(store, "SELECT DISTINCT (DATATYPE(?v) AS ?t) WHERE { ?m schema:value ?v }")
     assert datatype["t"] == str(
         pyoxigraph.NamedNode("http://www.w3.org/2001/XMLSchema#decimal").value
@@ -110,7 +141,7 @@ def test_countries_link_to_verified_identifiers(store):
         FILTER(STRSTARTS(STR(?gn), "http://sws.geonames.org/")) }""",
     )
     links = {r["code"]: (r["wd"], r["gn"], r["eu"]) for r in rows}
-    assert len(links) == 15  # the 14 destinations and Indonesia
+    assert len(links) == 16  # the seed's 14 destinations, Pakistan, and Indonesia
     assert links["NL"][0] == "http://www.wikidata.org/entity/Q55"  # the country, not the kingdom
     assert (
         links["GB"][0] == "http://www.wikidata.org/entity/Q145"
@@ -146,7 +177,7 @@ def test_every_country_and_commodity_has_both_labels(store):
         """SELECT ?x (GROUP_CONCAT(DISTINCT LANG(?l); separator=",") AS ?langs) WHERE {
         { ?x a kkg:Country } UNION { ?x a kkg:Commodity } ?x rdfs:label ?l } GROUP BY ?x""",
     )
-    assert len(rows) == 15 + 8
+    assert len(rows) == 16 + 37
     assert all(set(str(r["langs"]).split(",")) == {"id", "en"} for r in rows)
 
 
@@ -177,9 +208,11 @@ def test_every_fact_has_evidence_and_provenance(store):
 def test_the_source_article(store):
     (row,) = select(
         store,
-        """SELECT ?date ?url ?publisher ?lang WHERE {
-        ?a a schema:NewsArticle ; schema:datePublished ?date ; schema:url ?url ;
-           schema:publisher/rdfs:label ?publisher ; schema:inLanguage ?lang FILTER(LANG(?publisher) = 'en') }""",
+        f"""SELECT ?date ?url ?publisher ?lang WHERE {{
+        <{BASE}id/source/2021-02-03-ekspor-ukm-kaltim> a schema:NewsArticle ;
+           schema:datePublished ?date ; schema:url ?url ;
+           schema:publisher/rdfs:label ?publisher ; schema:inLanguage ?lang
+        FILTER(LANG(?publisher) = 'en') }}""",
     )
     assert row["date"] == "2021-02-03"
     assert (

@@ -34,6 +34,9 @@ def test_build_publishes_one_graph_per_source_plus_ontology_and_reference(built)
         str(graph_iri("ontology")),
         str(graph_iri("reference")),
         str(graph_iri("2021-02-03-ekspor-ukm-kaltim")),
+        str(graph_iri("2021-02-05-bisnis-ukm-kaltim-ekspor-rp428-miliar")),
+        str(graph_iri("2021-03-25-mediakaltim-ukm-ekspor-triwulan-1")),
+        str(graph_iri("2022-04-17-daulatnews-umkm-ekspor-nonmigas")),
     }
     store = built.generation.open()
     assert len(store) == built.triples == sum(built.graphs.values())
@@ -70,8 +73,8 @@ def test_old_generations_are_pruned(fresh_store):
 SEAWEED = "  - {year: 2020, commodity: seaweed, destination: KR, exporter: ipska-exporters, evidence: [seaweed]}"
 BAD_EDITS = [
     ("destination: SG,", "destination: Atlantis,"),
-    ("value_idr: 428200000000", "value_idr: -1"),
-    ("value_idr: 428200000000", "value_idr: lots"),
+    ('value: "428,2", scale: miliar', 'value: "-1", scale: miliar'),
+    ('value: "428,2", scale: miliar', "value: lots, scale: miliar"),
     ("    evidence: [domestic]\n", ""),
     ("  - key: ipska-exporters", "  - key: [ipska-exporters"),
     (SEAWEED, f"{SEAWEED}\n{SEAWEED}"),  # the same flow twice

@@ -44,6 +44,26 @@ WORLD = {
     "flow": """ex:flow a kkg:ExportFlow ; kkg:commodity ex:shrimp ; kkg:destination ex:jp ; kkg:origin ex:ki ;
         kkg:exporter ex:cohort ; kkg:period "2020"^^xsd:gYear ;
         kkg:evidence "Udang diberangkatkan ke Jepang."@id ; prov:wasDerivedFrom ex:article .""",
+    "world-region": """ex:europe a kkg:WorldRegion ; rdfs:label "Eropa"@id , "Europe"@en ; kkg:unM49 "150" .""",
+    "quantity": """ex:q a kkg:Quantity ; schema:value "1500000"^^xsd:decimal ; kkg:precision "100000"^^xsd:decimal ;
+        kkg:qualifier kkg:AtLeast ; schema:unitCode "IE" .""",
+    "event": """ex:release a kkg:Event , kkg:ExportRelease ; rdfs:label "Pelepasan ekspor"@id , "Export send-off"@en ;
+        schema:startDate "2021-03-24"^^xsd:date ; schema:organizer ex:dinas ;
+        kkg:evidence "Kalimat bukti yang panjang."@id ; prov:wasDerivedFrom ex:article .""",
+    "total": """ex:total a kkg:TradeTotal ; kkg:tradeType kkg:InterRegionalTrade ; kkg:origin ex:ki ;
+        kkg:tradePartner ex:ki ; kkg:tradeValue ex:value ;
+        kkg:evidence "Kalimat bukti yang panjang."@id ; prov:wasDerivedFrom ex:article .""",
+    "product": """ex:product a kkg:ExportedProduct ; kkg:commodity ex:shrimp ; kkg:origin ex:ki ;
+        kkg:distinctive true ; kkg:evidence "Kalimat bukti yang panjang."@id ; prov:wasDerivedFrom ex:article .""",
+    "business-count": """ex:count a kkg:BusinessCount ; rdfs:label "Usaha mikro"@id , "Micro enterprises"@en ;
+        kkg:area ex:ki ; kkg:sizeClass kkg:MicroEnterprise ; kkg:businessCount "297207"^^xsd:nonNegativeInteger ;
+        kkg:evidence "Kalimat bukti yang panjang."@id ; prov:wasDerivedFrom ex:article .""",
+    "measure": """ex:growth a kkg:Measure , kkg:GrowthRate ; rdfs:label "Pertumbuhan"@id , "Growth"@en ;
+        kkg:quantity ex:q ; kkg:nationalRank "2"^^xsd:positiveInteger ;
+        kkg:evidence "Kalimat bukti yang panjang."@id ; prov:wasDerivedFrom ex:article .""",
+    "target": """ex:target a kkg:Target ; rdfs:label "Target"@id , "Target"@en ; kkg:period "2023"^^xsd:gYear ;
+        kkg:quantity ex:q ; kkg:setBy ex:dinas ;
+        kkg:evidence "Kalimat bukti yang panjang."@id ; prov:wasDerivedFrom ex:article .""",
     "statement": """ex:said a kkg:Statement , kkg:Quotation ; kkg:statementText "Patut kita apresiasi"@id ;
         kkg:speaker ex:roby ; kkg:evidence "Kalimat bukti yang panjang."@id ; prov:wasDerivedFrom ex:article .""",
 }
@@ -78,6 +98,44 @@ VIOLATIONS = {
         "flow",
         WORLD["flow"].replace("kkg:destination ex:jp ;", "kkg:destination ex:jp , ex:ki ;"),
         "flow",
+    ),
+    "WorldRegionShape": (
+        "world-region",
+        WORLD["world-region"].replace('"150"', '"Europe"'),
+        "europe",
+    ),
+    "QuantityShape": (
+        "quantity",
+        WORLD["quantity"].replace('"100000"^^xsd:decimal', '"0"^^xsd:decimal'),  # no precision 0
+        "q",
+    ),
+    "EventShape": ("event", WORLD["event"].replace('"2021-03-24"^^xsd:date', '"Rabu"'), "release"),
+    "TradeTotalShape": (  # a partner and a destination: the direction is stated or it is not
+        "total",
+        WORLD["total"].replace(
+            "kkg:tradePartner ex:ki ;", "kkg:tradePartner ex:ki ; kkg:destination ex:jp ;"
+        ),
+        "total",
+    ),
+    "ExportedProductShape": (
+        "product",
+        WORLD["product"].replace("kkg:commodity ex:shrimp ;", ""),
+        "product",
+    ),
+    "BusinessCountShape": (
+        "business-count",
+        WORLD["business-count"].replace(
+            "kkg:sizeClass kkg:MicroEnterprise", "kkg:sizeClass kkg:Export"
+        ),
+        "count",
+    ),
+    "MeasureShape": ("measure", WORLD["measure"].replace("kkg:quantity ex:q ;", ""), "growth"),
+    "TargetShape": (  # a target states a goal, never an outcome
+        "target",
+        WORLD["target"].replace(
+            "kkg:setBy ex:dinas ;", "kkg:setBy ex:dinas ; kkg:tradeValue ex:value ;"
+        ),
+        "target",
     ),
     "StatementShape": (
         "statement",

@@ -14,8 +14,10 @@ STATEMENT_MODES = ("direct", "reported")
 
 @dataclass(frozen=True)
 class Agency:
+    """An agency; with `name` None it is only mentioned here, declared in another file."""
+
     key: str
-    name: Text
+    name: Text | None
     short_name: str | None
     part_of: str | None
     jurisdiction: str | None
@@ -27,10 +29,12 @@ class Agency:
 
 @dataclass(frozen=True)
 class Person:
+    """A person; with `name` None only mentioned here, declared in another file."""
+
     key: str
-    name: str
+    name: str | None
     nickname: str | None
-    role: Text
+    role: Text | None
     head_of: str | None
     evidence: tuple[str, ...]
     where: Where
@@ -50,7 +54,16 @@ class Statement:
 class ActorReading(FieldReader):
     """Reads agencies, people and statements."""
 
+    def mentioned(self, node: LineDict) -> bool:
+        """Only a key and evidence: the record is declared in full in another data file."""
+        return set(node) <= {"key", "evidence"} and bool(node.get("key"))
+
     def read_agency(self, node: LineDict, sentences: dict[str, str]) -> Agency | None:
+        if self.mentioned(node):
+            evidence = self.evidence(node, sentences, "agency")
+            return Agency(
+                str(node["key"]), None, None, None, None, None, (), evidence, self.where(node)
+            )
         optional = ("short_name", "part_of", "jurisdiction", "url", "acts_as")
         if not self.fields(node, "agency", ("key", "name"), (*optional, "evidence")):
             return None
@@ -78,6 +91,9 @@ class ActorReading(FieldReader):
         )
 
     def read_person(self, node: LineDict, sentences: dict[str, str]) -> Person | None:
+        if self.mentioned(node):
+            evidence = self.evidence(node, sentences, "person")
+            return Person(str(node["key"]), None, None, None, None, evidence, self.where(node))
         optional = ("nickname", "head_of")
         if not self.fields(node, "person", ("key", "name", "role"), (*optional, "evidence")):
             return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,9 +35,10 @@ class Text:
 class FieldReader:
     """Reads typed fields of one data file's YAML nodes, collecting every error."""
 
-    def __init__(self, path: Path, reference: Reference) -> None:
+    def __init__(self, path: Path, reference: Reference, today: dt.date | None = None) -> None:
         self.path = path
         self.reference = reference
+        self.today = today or dt.date.today()  # no source is published after it
         self.errors: list[FactsError] = []
         self.declared: dict[str, set[str]] = {}
 

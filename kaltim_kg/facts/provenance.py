@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from kaltim_kg.facts.fields import FieldReader, Text, Where
 from kaltim_kg.facts.yaml_lines import LineDict
 
 ORGANIZATION_KINDS = ("news-media",)
+_HEADER_LINE = re.compile(r"^(?P<key>[a-z_]+): ?(?P<value>.*)$")
+
+
+def split_header(text: str) -> tuple[dict[str, str], str]:
+    """An article file's `key: value` header lines ended by a line `---`, and the body.
+
+    Texts without such a header (the seed's) are all body.
+    """
+    lines = text.splitlines()
+    if "---" not in lines:
+        return {}, text
+    end = lines.index("---")
+    matches = [_HEADER_LINE.match(line) for line in lines[:end]]
+    if not end or not all(matches):
+        return {}, text
+    header = {m["key"]: m["value"].strip() for m in matches if m}
+    return header, "\n".join(lines[end + 1 :])
 
 
 @dataclass(frozen=True)
@@ -50,13 +68,27 @@ class ProvenanceReading(FieldReader):
         if not isinstance(published, dt.date) or isinstance(published, dt.datetime):
             self.error(node.line_of("date_published"), "source: date_published must be YYYY-MM-DD")
             return None
+        if published > self.today:
+            self.error(
+                node.line_of("date_published"),
+                f"source: date_published {published} is in the future",
+            )
         text = ""
         if node.get("text_file"):
             text_path = self.path.parent / str(node["text_file"])
             try:
-                text = text_path.read_text(encoding="utf-8")
-            except OSError as exc:
+                header, text = split_header(text_path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError) as exc:
                 self.error(node.line_of("text_file"), f"source: cannot read text file: {exc}")
+                header = {}
+            for field_name in ("url", "date_published"):
+                stated = header.get(field_name)
+                if stated is not None and stated != str(node[field_name]):
+                    self.error(
+                        node.line_of(field_name),
+                        f"source: {field_name} {node[field_name]} differs from the text "
+                        f"file's header ({stated})",
+                    )
         region = self.string(node, "about_region")
         if region and region not in self.reference.regions:
             self.error(node.line_of("about_region"), f"unknown region {region!r}")

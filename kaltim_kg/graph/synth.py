@@ -166,7 +166,7 @@ def write_synthetic(
     p_period, p_month, p_value = str(KKG.period), str(KKG.month), str(KKG.valueIdr)
     p_weight, p_evidence, p_type = str(KKG.netWeightKg), str(KKG.evidence), str(RDF.type)
     p_derived, flow_class = str(PROV.wasDerivedFrom), f"<{KKG.ExportFlow}>"
-    gyear, gmonth, decimal = f"^^<{XSD.gYear}>", f"^^<{XSD.gYearMonth}>", f"^^<{XSD.decimal}>"
+    gyear, integer, decimal = f"^^<{XSD.gYear}>", f"^^<{XSD.integer}>", f"^^<{XSD.decimal}>"
 
     written = 0
     for year in range(FIRST_YEAR, FIRST_YEAR + plan.years):
@@ -193,7 +193,7 @@ def write_synthetic(
                         w.add(flow, p["origin"], f"<{base}id/region/{region}>")
                         w.add(flow, p["exporter"], f"<{cohort}>")
                         w.add(flow, p_period, f'"{year}"{gyear}')
-                        w.add(flow, p_month, f'"{year}-{month:02d}"{gmonth}')
+                        w.add(flow, p_month, f'"{month}"{integer}')
                         w.add(flow, p_value, f'"{value}"{decimal}')
                         w.add(flow, p_weight, f'"{grams // 1000}.{grams % 1000:03d}"{decimal}')
                         w.add(flow, p_evidence, _lit(sentence, "@id"))

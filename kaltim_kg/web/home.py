@@ -19,13 +19,20 @@ from kaltim_kg.web.texts import request_language, texts
 
 bp = Blueprint("home", __name__)
 
+# Each cohort's amounts as stated, never a sum of them (the sources give none, and cohorts
+# may overlap); an amount that is the source's conversion of another is not shown twice.
 COHORTS = """
 PREFIX kkg: <https://w3id.org/kaltim-kg/ontology#>
 PREFIX schema: <https://schema.org/>
-SELECT ?cohort ?value ?members WHERE {
-  ?cohort a kkg:SMECohort ; kkg:tradeValue/schema:value ?value .
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?cohort ?value ?currency ?stated ?precision ?members WHERE {
+  ?cohort a kkg:SMECohort ; kkg:period ?period ; kkg:tradeValue ?amount .
+  ?amount schema:value ?value ; schema:currency ?currency .
+  FILTER NOT EXISTS { ?amount kkg:equivalentOf ?original }
+  OPTIONAL { ?amount rdfs:label ?stated FILTER(LANG(?stated) = ?lang) }
+  OPTIONAL { ?amount kkg:precision ?precision }
   OPTIONAL { ?cohort kkg:memberCount ?members }
-} ORDER BY DESC(?value) LIMIT 6
+} ORDER BY DESC(?period) ?currency DESC(?value) LIMIT 6
 """
 
 
@@ -36,12 +43,16 @@ class Figure:
     amount: str
     amount_words: str
     members: int | None
+    rounding: str | None = None  # "rounded to 0.1 billion": the stated figure is not exact
 
 
-def format_rupiah(value: Decimal, lang: str) -> str:
+def format_rupiah(value: Decimal, lang: str, currency: str = "IDR") -> str:
     """428200000000 → 'Rp428.200.000.000' (id) or 'IDR 428,200,000,000' (en)."""
     grouped = f"{value:,.0f}"
-    return "Rp" + grouped.replace(",", ".") if lang == "id" else f"IDR {grouped}"
+    if lang == "id":
+        grouped = grouped.replace(",", ".")
+        return "Rp" + grouped if currency == "IDR" else f"{currency} {grouped}"
+    return f"{currency} {grouped}"
 
 
 def rupiah_in_words(value: Decimal, lang: str) -> str:
@@ -65,19 +76,34 @@ def cohort_figures(
     store: pyoxigraph.Store, labeller: Labeller, base_uri: str, lang: str
 ) -> list[Figure]:
     figures = []
-    for row in store.query(COHORTS, use_default_graph_as_union=True):
+    query = COHORTS.replace("?lang", f'"{lang}"')  # lang is "id" or "en", never user text
+    for row in store.query(query, use_default_graph_as_union=True):
         value = Decimal(row["value"].value)
+        currency = row["currency"].value
         members = row["members"]
+        stated = row["stated"]
+        precision = row["precision"]
         figures.append(
             Figure(
                 label=labeller.name(row["cohort"].value),
                 href=local_path(base_uri, row["cohort"].value),
-                amount=format_rupiah(value, lang),
-                amount_words=rupiah_in_words(value, lang),
+                amount=format_rupiah(value, lang, currency),
+                amount_words=stated.value if stated is not None else rupiah_in_words(value, lang),
                 members=int(members.value) if members is not None else None,
+                rounding=_rounding(Decimal(precision.value), lang)
+                if precision is not None
+                else None,
             )
         )
     return figures
+
+
+def _rounding(precision: Decimal, lang: str) -> str | None:
+    """100000000 → 'dibulatkan ke 0,1 miliar' / 'rounded to 0.1 billion'; None when exact."""
+    if precision <= 1:
+        return None
+    words = rupiah_in_words(precision, lang).removeprefix("Rp").removeprefix("IDR ")
+    return f"dibulatkan ke {words}" if lang == "id" else f"rounded to {words}"
 
 
 _PAIRS: dict[str, list[Pair]] = {}

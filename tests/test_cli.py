@@ -34,7 +34,7 @@ def test_build_then_query_in_every_format(runner, tmp_path):
     result = runner.invoke(main, ["build", "--store", str(store)])
     assert result.exit_code == 0, result.output
     assert "reading facts" in result.stderr  # progress goes to stderr
-    query = "SELECT ?code WHERE { ?f kkg:destination/kkg:isoAlpha2 ?code ; kkg:commodity/kkg:hsCode '0306' } ORDER BY ?code"
+    query = "SELECT ?code WHERE { ?f kkg:destination/kkg:isoAlpha2 ?code ; kkg:commodity/kkg:hsCode '0306' ; kkg:period '2020'^^xsd:gYear } ORDER BY ?code"
     as_json = runner.invoke(main, ["query", query, "--format", "json", "--store", str(store)])
     bindings = json.loads(as_json.stdout)["results"]["bindings"]
     assert [b["code"]["value"] for b in bindings] == ["GB", "JP", "TW"]
@@ -75,7 +75,8 @@ def test_build_with_bad_facts_exits_1_with_file_and_line(runner, tmp_path):
         main, ["build", "--store", str(tmp_path / "s"), "--data", str(data.parent)]
     )
     assert result.exit_code == 1
-    assert f"{data}:{line}: unknown country 'Atlantis'" in result.stderr.splitlines()
+    reason = "flow: unknown country 'Atlantis' (nor a world region or province)"
+    assert f"{data}:{line}: {reason}" in result.stderr.splitlines()
     assert StoreDir(tmp_path / "s").current() is None
 
 

@@ -48,7 +48,7 @@ def write_csv(
     return path
 
 
-ROW = ["2021", "Maret", "0306", "Jepang", "Kalimantan Timur", "1.234.567,89", "1.500"]
+ROW = ["2021", "Maret", "0904", "Jepang", "Kalimantan Timur", "1.234.567,89", "1.500"]
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
@@ -69,7 +69,7 @@ def test_csv_encodings(tmp_path, encoding):
 
 def test_codes_keep_their_leading_zeros_in_csv(tmp_path):
     table = read_table(write_csv(tmp_path / "t.csv", [ROW]))
-    assert table.rows[0][1][2] == "0306"
+    assert table.rows[0][1][2] == "0904"
 
 
 def test_xlsx_first_sheet_with_row_numbers(tmp_path):
@@ -91,12 +91,12 @@ def test_xlsx_first_sheet_with_row_numbers(tmp_path):
 def test_an_xlsx_code_that_lost_its_leading_zero_is_restored(store, tmp_path):
     workbook = Workbook()
     workbook.active.append(HEADER)
-    workbook.active.append([2021, "Maret", 306, "Jepang", "Kalimantan Timur", 1234567.89, 1500])
+    workbook.active.append([2021, "Maret", 904, "Jepang", "Kalimantan Timur", 1234567.89, 1500])
     path = tmp_path / "bps.xlsx"
     workbook.save(path)
     assert import_tables(store, [path], overrides={"licence": LICENCE}).problems == []
     (row,) = flows(store, f"{BASE}graph/bps")
-    assert row["commodity"] == f"{BASE}id/commodity/shrimp"
+    assert row["commodity"] == f"{BASE}id/commodity/pepper"
     assert Decimal(row["value"]) == Decimal("1234567.89")
     assert row["row"].endswith("#row=2")
 
@@ -268,10 +268,10 @@ def test_every_problem_is_reported_by_row_and_nothing_is_published(store, tmp_pa
         tmp_path / "bps.csv",
         [
             ROW,
-            ["2021", "Maret", "0306", "Narnia", "Kalimantan Timur", "10", "1"],
-            ["2021", "Smarch", "0306", "Jepang", "Kalimantan Timur", "10", "1"],
+            ["2021", "Maret", "0904", "Narnia", "Kalimantan Timur", "10", "1"],
+            ["2021", "Smarch", "0904", "Jepang", "Kalimantan Timur", "10", "1"],
             ["2021", "Maret", "1404", "Jepang", "Kalimantan Timur", "12,3,4", "1"],
-            ["2021", "Maret", "0306", "Malysia", "Kalimantan Timur", "10", "1"],
+            ["2021", "Maret", "0904", "Malysia", "Kalimantan Timur", "10", "1"],
         ],
     )
     before = StoreDir(store.store_dir).require_current().id
@@ -295,7 +295,7 @@ def test_every_problem_is_reported_by_row_and_nothing_is_published(store, tmp_pa
 def test_publishing_the_valid_rows_is_an_explicit_choice(store, tmp_path):
     path = write_csv(
         tmp_path / "bps.csv",
-        [ROW, ["2021", "Maret", "0306", "Narnia", "Kalimantan Timur", "10", "1"]],
+        [ROW, ["2021", "Maret", "0904", "Narnia", "Kalimantan Timur", "10", "1"]],
     )
     result = import_tables(store, [path], overrides={"licence": LICENCE}, publish_valid_rows=True)
     assert result.problems == [

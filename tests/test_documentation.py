@@ -59,7 +59,7 @@ def test_ontology_html_shows_both_languages(client):
     spans = {(s.attrs.get("lang"), s.text) for s in find(elements, "span") if s.attrs.get("lang")}
     assert ("id", "Negara") in spans
     assert ("en", "Country") in spans
-    assert find(elements, "dt", id="destination")[0].text.startswith("negara tujuan")
+    assert find(elements, "dt", id="destination")[0].text.startswith("tujuan")
 
 
 def test_resource_pages_link_into_the_ontology_documentation(client):

@@ -429,6 +429,8 @@ def _in_child_process(work: Callable[[], Any]) -> None:
     help="Run the SHACL gate on the nodes the loaded graphs mention.",
 )
 @click.option("--replace", is_flag=True, help="Empty the target graphs first instead of adding.")
+@click.option("--licence", help="The loaded data's own licence (an IRI); none is assumed.")
+@click.option("--source", "data_source", help="Where the loaded data comes from (an IRI).")
 @store_option
 @base_option
 def load(
@@ -437,6 +439,8 @@ def load(
     format_name: str | None,
     validate: bool,
     replace: bool,
+    licence: str | None,
+    data_source: str | None,
     store_dir: Path | None,
     base_uri: str | None,
 ) -> None:
@@ -459,6 +463,8 @@ def load(
             replace=replace,
             progress=_progress,
             bytes_progress=bar.update,
+            licence=licence,
+            data_source=data_source,
         )
     elapsed = time.monotonic() - started
     for name, triples in sorted(result.loaded.items()):
@@ -550,6 +556,40 @@ def _report_import(result: Any, save_mapping: Path | None) -> None:
         click.echo(
             f"{plan.table.name}: {plan.flows} flows, {plan.skipped_rows} rows with problems → {target}"
         )
+
+
+@main.group(invoke_without_command=True)
+@store_option
+@click.pass_context
+def graphs(context: click.Context, store_dir: Path | None) -> None:
+    """List the store's named graphs: triples, built or loaded, source, licence, when."""
+    context.obj = store_dir
+    if context.invoked_subcommand is not None:
+        return
+    from kaltim_kg.store.publish import list_graphs
+
+    settings = _settings(store_dir=store_dir)
+    with _errors():
+        listed = list_graphs(settings)
+    for info in listed:
+        when = f"loaded {info.loaded}" if info.loaded else info.origin
+        click.echo(
+            f"{info.iri}\t{info.triples} triples\t{when}\t"
+            f"source: {info.source or '-'}\tlicence: {info.licence or '-'}"
+        )
+
+
+@graphs.command("drop")
+@click.argument("iri")
+@click.pass_obj
+def graphs_drop(store_dir: Path | None, iri: str) -> None:
+    """Remove one loaded graph, atomically (a new generation without it)."""
+    from kaltim_kg.store.publish import drop_graph
+
+    settings = _store_settings(store_dir=store_dir)
+    with _errors():
+        generation = drop_graph(settings, iri, progress=_progress)
+    click.echo(f"dropped {iri}: generation {generation.id}")
 
 
 @main.command()

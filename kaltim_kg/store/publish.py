@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +19,8 @@ from kaltim_kg.errors import LoadError, StoreError, ValidationFailed
 from kaltim_kg.facts.reader import Facts, data_files, read_facts
 from kaltim_kg.graph.build import BuiltGraph, build_dataset, ontology_graph
 from kaltim_kg.graph.validate import Report, validate_graph, validate_store
+from kaltim_kg.namespaces import mint_iri
+from kaltim_kg.store.authority import borrowed_authority
 from kaltim_kg.store.dumps import write_dumps
 from kaltim_kg.store.generations import Generation, Staging, StoreDir
 from kaltim_kg.store.loader import BytesProgress, load_file, plan_sources
@@ -190,6 +193,8 @@ def load(
     progress: Progress = _quiet,
     bytes_progress: BytesProgress | None = None,
     about: Mapping[str, Mapping[str, str]] | None = None,
+    licence: str | None = None,
+    data_source: str | None = None,
 ) -> LoadResult:
     """Stream RDF files into a new generation beside the article's graphs, published atomically.
 
@@ -200,6 +205,7 @@ def load(
     """
     sources = plan_sources(paths, settings.base_uri, graph, format_name)
     ensure_built(settings, progress)
+    texts = curated_texts(settings)
     store_dir = StoreDir(settings.store_dir)
     outcome: dict[str, Any] = {}
     with store_dir.lock(), store_dir.staging() as staging:
@@ -228,6 +234,11 @@ def load(
                     raise LoadError(f"the files write into graph {built_graph}, which `build` owns")
             changed = sorted({g for g, n in counts.items() if before.get(g) != n})
             changed += [s.graph for s in sources if s.graph in counts and s.graph not in changed]
+            # Always, even without --validate: loaded data cannot speak for an article.
+            progress("checking what the loaded graphs quote from the curated sources")
+            borrowed = borrowed_authority(store, changed, texts)
+            if borrowed:
+                raise ValidationFailed(borrowed, "\n".join(borrowed))
             checked = 0
             if validate:
                 progress(f"validating {len(changed)} graph(s) against SHACL shapes")
@@ -237,14 +248,90 @@ def load(
                 checked = report.focus_nodes
             files = [s.path.name for s in sources]
             loaded = dict(manifest.get("loaded_graphs", {}))
+            when = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             for name in changed:
-                earlier = loaded.get(name, {}).get("files", [])
-                loaded[name] = {"files": [*earlier, *(f for f in files if f not in earlier)]}
-                # What the loader knows of the graph (an imported table's title, licence,
-                # source), for VoID and the catalogue.
-                loaded[name].update((about or {}).get(name, {}))
+                before_info = loaded.get(name, {})
+                earlier = before_info.get("files", [])
+                info = {
+                    **before_info,
+                    "files": [*earlier, *(f for f in files if f not in earlier)],
+                    "loaded": when,
+                }
+                # its own licence and source, as given (never a default licence), and what
+                # the loader knows of the graph (an imported table's title, licence, source)
+                given = {"licence": licence, "source": data_source}
+                info.update({k: v for k, v in given.items() if v})
+                info.update((about or {}).get(name, {}))
+                loaded[name] = info
             _finish(staging, store, settings.base_uri, sorted(owned), progress, loaded, counts)
             outcome.update(loaded={g: counts[g] for g in changed}, validated=checked)
 
         staging.fill_database(fill)
     return LoadResult(store_dir.require_current(), outcome["loaded"], outcome["validated"])
+
+
+@dataclass(frozen=True)
+class GraphInfo:
+    """One named graph of the current generation, for `kaltim-kg graphs`."""
+
+    iri: str
+    triples: int
+    origin: str  # "build" or "load"
+    source: str | None  # where a loaded graph's data comes from (IRI or text)
+    licence: str | None
+    loaded: str | None  # when it was (last) loaded, ISO 8601 UTC
+    files: tuple[str, ...]
+
+
+def list_graphs(settings: Settings) -> list[GraphInfo]:
+    """Every named graph of the current generation, built or loaded, with its provenance."""
+    manifest = StoreDir(settings.store_dir).require_current().manifest
+    loaded = manifest.get("loaded_graphs", {})
+    built = set(manifest.get("built_graphs", []))
+    graphs = []
+    for iri, triples in sorted(manifest.get("graphs", {}).items()):
+        info = loaded.get(iri, {})
+        graphs.append(
+            GraphInfo(
+                iri=iri,
+                triples=int(triples),
+                origin="build" if iri in built else "load",
+                source=info.get("source"),
+                licence=info.get("licence"),
+                loaded=info.get("loaded"),
+                files=tuple(info.get("files", ())),
+            )
+        )
+    return graphs
+
+
+def drop_graph(settings: Settings, graph: str, progress: Progress = _quiet) -> Generation:
+    """Remove one loaded graph in a new generation, published atomically like `load`."""
+    store_dir = StoreDir(settings.store_dir)
+    with store_dir.lock(), store_dir.staging() as staging:
+        previous = store_dir.require_current()
+        manifest = previous.manifest
+        owned = set(manifest.get("built_graphs", []))
+        if graph in owned:
+            raise LoadError(f"graph {graph} is written by `build`: change the data files instead")
+        if graph not in manifest.get("graphs", {}):
+            raise LoadError(f"no graph {graph} in {settings.store_dir}")
+        progress("copying the current generation")
+        previous.open().backup(str(staging.database_dir))
+
+        def fill(store: pyoxigraph.Store) -> None:
+            store.remove_graph(pyoxigraph.NamedNode(graph))
+            kept = {g: i for g, i in manifest.get("loaded_graphs", {}).items() if g != graph}
+            _finish(staging, store, settings.base_uri, sorted(owned), progress, kept)
+
+        staging.fill_database(fill)
+    return store_dir.require_current()
+
+
+def curated_texts(settings: Settings) -> dict[str, str]:
+    """The text of every curated source, by the source's IRI (what loaded data may quote)."""
+    facts = read_facts(data_files(settings.facts_dir))
+    return {
+        str(mint_iri("source", s.source.key, settings.base_uri)): s.source.text
+        for s in facts.sources
+    }

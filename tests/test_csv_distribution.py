@@ -73,5 +73,5 @@ def test_the_readme_pandas_example_reads_the_right_types(built):
     assert isinstance(flows, pd.DataFrame)
     assert str(flows["hs_code"].dtype) == "string"
     assert "0306" in set(flows["hs_code"])
-    assert str(flows["period"].dtype) == "Int64" and set(flows["period"]) == {2020}
+    assert str(flows["period"].dtype) == "Int64" and set(flows["period"]) == {2020, 2021, 2022}
     assert str(flows["month"].dtype) == "Int64"

@@ -71,22 +71,22 @@ FLOWS = TidyTable(
         Column("value", "decimal", "stated amount"),
         Column("currency", "string", "ISO 4217 currency of the amount"),
         Column("net_weight_kg", "decimal", "net weight (kg)"),
-        Column("source", "anyURI", "source (article or table)"),
+        Column("source", "string", "sources (articles or tables): their IRIs, space-separated"),
     ),
     f"""{PREAMBLE}
-SELECT DISTINCT ?flow ?period ?quarter ?month ?commodity ?commodity_label ?hs_code
-    ?destination ?destination_label ?origin ?origin_label ?value ?currency ?net_weight_kg ?source
+SELECT ?flow ?period ?quarter ?month ?commodity ?commodity_label ?hs_code ?destination ?destination_label ?origin ?origin_label ?value ?currency ?net_weight_kg
+    (GROUP_CONCAT(DISTINCT STR(?derived_from); separator=" ") AS ?source)
 WHERE {{
     ?flow a kkg:ExportFlow ; kkg:commodity ?commodity ; kkg:destination ?destination .
     BIND(?flow AS ?fact)
     OPTIONAL {{ ?flow kkg:period ?period }} OPTIONAL {{ ?flow kkg:quarter ?quarter }}
     OPTIONAL {{ ?flow kkg:month ?month FILTER(isNumeric(?month)) }}
     OPTIONAL {{ ?flow kkg:origin ?origin }} OPTIONAL {{ ?commodity kkg:hsCode ?hs_code }}
-    OPTIONAL {{ ?flow kkg:netWeightKg ?net_weight_kg }} OPTIONAL {{ ?flow prov:wasDerivedFrom ?source }}
+    OPTIONAL {{ ?flow kkg:netWeightKg ?net_weight_kg }} OPTIONAL {{ ?flow prov:wasDerivedFrom ?derived_from }}
     {_money()}
     {_label("commodity_label", "commodity")} {_label("destination_label", "destination")}
     {_label("origin_label", "origin")}
-}}""",
+}} GROUP BY ?flow ?period ?quarter ?month ?commodity ?commodity_label ?hs_code ?destination ?destination_label ?origin ?origin_label ?value ?currency ?net_weight_kg""",
 )
 COHORTS = TidyTable(
     "kaltim-kg-cohorts.csv",
@@ -98,15 +98,17 @@ COHORTS = TidyTable(
         Column("member_count", "integer", "SMEs in the cohort"),
         Column("value", "decimal", "stated amount"),
         Column("currency", "string", "ISO 4217 currency of the amount"),
-        Column("source", "anyURI", "source article"),
+        Column("source", "string", "sources (articles): their IRIs, space-separated"),
     ),
     f"""{PREAMBLE}
-SELECT DISTINCT ?cohort ?label ?period ?member_count ?value ?currency ?source WHERE {{
+SELECT ?cohort ?label ?period ?member_count ?value ?currency
+    (GROUP_CONCAT(DISTINCT STR(?derived_from); separator=" ") AS ?source)
+WHERE {{
     ?cohort a kkg:SMECohort . BIND(?cohort AS ?fact)
     OPTIONAL {{ ?cohort kkg:period ?period }} OPTIONAL {{ ?cohort kkg:memberCount ?member_count }}
-    OPTIONAL {{ ?cohort prov:wasDerivedFrom ?source }}
+    OPTIONAL {{ ?cohort prov:wasDerivedFrom ?derived_from }}
     {_money()} {_label("label", "cohort")}
-}}""",
+}} GROUP BY ?cohort ?label ?period ?member_count ?value ?currency""",
 )
 TOTALS = TidyTable(
     "kaltim-kg-totals.csv",
@@ -122,19 +124,20 @@ TOTALS = TidyTable(
         Column("destination_label", "string", "destination (English)"),
         Column("value", "decimal", "stated amount"),
         Column("currency", "string", "ISO 4217 currency of the amount"),
-        Column("source", "anyURI", "source article"),
+        Column("source", "string", "sources (articles): their IRIs, space-separated"),
     ),
     f"""{PREAMBLE}
-SELECT DISTINCT ?total ?period ?quarter ?month ?trade_type ?origin ?destination
-    ?destination_label ?value ?currency ?source WHERE {{
+SELECT ?total ?period ?quarter ?month ?trade_type ?origin ?destination ?destination_label ?value ?currency
+    (GROUP_CONCAT(DISTINCT STR(?derived_from); separator=" ") AS ?source)
+WHERE {{
     ?total a kkg:TradeTotal . BIND(?total AS ?fact)
     OPTIONAL {{ ?total kkg:period ?period }} OPTIONAL {{ ?total kkg:quarter ?quarter }}
     OPTIONAL {{ ?total kkg:month ?month FILTER(isNumeric(?month)) }}
     OPTIONAL {{ ?total kkg:tradeType ?trade_type }} OPTIONAL {{ ?total kkg:origin ?origin }}
     OPTIONAL {{ ?total kkg:destination ?destination }}
-    OPTIONAL {{ ?total prov:wasDerivedFrom ?source }}
+    OPTIONAL {{ ?total prov:wasDerivedFrom ?derived_from }}
     {_money()} {_label("destination_label", "destination")}
-}}""",
+}} GROUP BY ?total ?period ?quarter ?month ?trade_type ?origin ?destination ?destination_label ?value ?currency""",
 )
 TIDY_TABLES = (FLOWS, TOTALS, COHORTS)
 MEDIA_TYPES = {t.filename: "text/csv" for t in TIDY_TABLES} | {METADATA: "application/csvm+json"}

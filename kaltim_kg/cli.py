@@ -273,7 +273,9 @@ engine_option = click.option(
     type=float,
     help="Seconds before a query is stopped with 503 (default 30; env KALTIM_KG_QUERY_TIMEOUT).",
 )
-@click.option("--workers", type=int, help="Server processes (default 2; env KALTIM_KG_WORKERS).")
+@click.option(
+    "--workers", type=int, help="Server processes (default: from the cores; env KALTIM_KG_WORKERS)."
+)
 @click.option(
     "--threads",
     type=int,
@@ -282,7 +284,8 @@ engine_option = click.option(
 @click.option(
     "--query-workers",
     type=int,
-    help="Query processes per server process (default 2; env KALTIM_KG_QUERY_WORKERS).",
+    help="Query processes per server process (default: from the cores; env "
+    "KALTIM_KG_QUERY_WORKERS).",
 )
 @click.option(
     "--access-log",
@@ -343,6 +346,7 @@ def serve(
         _in_child_process(lambda: _report_engines(settings))
         source = " + ".join(settings.engines) + f" (pages and dumps from {settings.store_dir})"
     click.echo(f"serving {source} on http://{settings.host}:{settings.port}/sparql", err=True)
+    _progress(_chosen(settings))
     run_server(settings)
 
 
@@ -366,6 +370,22 @@ def push(engines: tuple[str, ...], store_dir: Path | None) -> None:
             f"triples in {report.graphs} graphs, counts checked "
             f"({time.monotonic() - started:.1f} s)"
         )
+
+
+def _chosen(settings: Settings) -> str:
+    """What `serve` runs with, and what the machine would have chosen."""
+    from kaltim_kg.config import machine_defaults
+
+    machine = machine_defaults()
+    queries = (
+        "queries go to the engines"
+        if settings.engines
+        else f"{settings.query_workers} query processes each"
+    )
+    return (
+        f"{settings.workers} server processes x {settings.threads} threads, {queries} "
+        f"(defaults for {machine.describe()})"
+    )
 
 
 def _report_engines(settings: Settings) -> None:

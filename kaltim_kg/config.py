@@ -34,6 +34,88 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+def available_memory_bytes() -> int:
+    """Memory this process may use: the machine's, or its cgroup's limit when lower."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        total = 8 * 1024**3
+    try:
+        limit = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        if limit.isdigit():
+            total = min(total, int(limit))
+    except OSError:
+        pass
+    return total
+
+
+# Bytes an in-memory copy of the store takes per quad, generously (measured ~450).
+COPY_BYTES_PER_QUAD = 1024
+MAX_MEMORY_STORE_QUADS = 1_500_000
+
+
+@dataclass(frozen=True)
+class MachineDefaults:
+    """Process counts derived from the cores this process may use (README "Defaults").
+
+    - server processes: half the cores, at least 2 (each is one Python interpreter, about
+      one core of HTTP and Flask at full load; the other half is left to query processes);
+    - quick queries running at once per server process: cores / server processes, at least 1
+      (the pool's admission limit; more would only share the cores);
+    - query processes per server process: that plus one spare, which takes over behind a
+      slow query;
+    - in-memory copies: one per quick query that may run, so cores in all; each holds at
+      most `memory_store_quads` quads, chosen so that all copies fit in half the memory;
+    - a query's heap (`query_memory_mb`): 1 GB, or less so that every query process at its
+      cap fits in the other half (at least 128 MB).
+    """
+
+    cores: int
+    memory_bytes: int
+    workers: int
+    query_workers: int
+    running: int
+    memory_store_quads: int
+    query_memory_mb: int
+
+    def describe(self) -> str:
+        return (
+            f"{self.cores} cores, {self.memory_bytes / 1024**3:.0f} GB: {self.workers} server "
+            f"processes, {self.query_workers} query processes each "
+            f"({self.running} quick at once, {self.query_memory_mb} MB heap), in-memory copies "
+            f"up to {self.memory_store_quads:,} quads"
+        )
+
+
+def machine_defaults(cores: int | None = None, memory_bytes: int | None = None) -> MachineDefaults:
+    cores = max(1, cores or available_cores())
+    memory_bytes = memory_bytes or available_memory_bytes()
+    workers = max(2, cores // 2)
+    running = max(1, cores // workers)
+    query_workers = running + 1
+    copies = workers * running
+    quads = min(MAX_MEMORY_STORE_QUADS, memory_bytes // 2 // (copies * COPY_BYTES_PER_QUAD))
+    heap_mb = memory_bytes // 2 // (workers * query_workers) // 1024**2
+    return MachineDefaults(
+        cores,
+        memory_bytes,
+        workers,
+        query_workers,
+        running,
+        quads,
+        max(128, min(1024, heap_mb)),
+    )
+
+
+_MACHINE: list[MachineDefaults] = []
+
+
+def _machine() -> MachineDefaults:
+    if not _MACHINE:
+        _MACHINE.append(machine_defaults())
+    return _MACHINE[0]
+
+
 def default_store_dir() -> Path:
     """Per-user store location, following the XDG base directory convention."""
     data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
@@ -49,7 +131,9 @@ class Settings:
     data_dir: Path | None = None  # None: the curated data shipped with the package
     host: str = "127.0.0.1"
     port: int = 8080
-    workers: int = 2
+    # Server processes and query processes each: from the cores and memory this process
+    # may use (MachineDefaults; 2 and 2 on two cores).
+    workers: int = field(default_factory=lambda: _machine().workers)
     # Request threads per server process. A request holds one while it waits for its query
     # or for a slow client's body, so they are many; the query processes bound the work.
     threads: int = 32
@@ -60,15 +144,16 @@ class Settings:
     # keep-alive requests, before it is closed (Granian accepts 1 to 60).
     header_timeout: float = 10.0
     query_timeout: float = 30.0
-    query_workers: int = 2  # processes per server process that run queries (killable)
+    query_workers: int = field(default_factory=lambda: _machine().query_workers)
     # Queries one client (remote address) may have running or waiting at once in a server
     # process; kept below query_workers so that others always find one free. 0: no bound.
     client_queries: int = 1
-    query_memory_mb: int = 1024  # heap a query may use before its process is stopped; 0: no cap
+    # Heap a query may use before its process is stopped (1024, less on a small machine); 0: no cap.
+    query_memory_mb: int = field(default_factory=lambda: _machine().query_memory_mb)
     # The query processes that take quick queries (one per core a server process may use)
     # copy a generation of at most this many quads into memory (RocksDB scans and joins are
     # ~3-4x slower than Oxigraph's in-memory store; ~450 MB per million quads); 0: never.
-    memory_store_quads: int = 1_500_000
+    memory_store_quads: int = field(default_factory=lambda: _machine().memory_store_quads)
     max_result_rows: int = 100_000
     # A SELECT result (or graph) longer than this is cut to the whole rows (triples) that
     # fit, and says so in X-SPARQL-MaxBytes: it bounds what a reply costs a server process.

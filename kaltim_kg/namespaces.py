@@ -88,6 +88,8 @@ KINDS = frozenset(
         # the regional graph (CONTRACT §5) and the fact model for real releases
         "world-region",
         "hs",
+        "regency",
+        "currency",
         "event",
         "total",
         "product",

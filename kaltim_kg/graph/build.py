@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import FOAF, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 from kaltim_kg.config import resource_dir
 from kaltim_kg.facts.fields import Text, Where
@@ -15,22 +15,17 @@ from kaltim_kg.facts.reader import Facts, SourceFacts
 from kaltim_kg.facts.reference import Reference
 from kaltim_kg.graph.figures import add_amounts, add_period, add_quantity
 from kaltim_kg.graph.release import release_facts
+from kaltim_kg.graph.vocabularies import add_vocabularies, hs_edition
 from kaltim_kg.namespaces import (
-    CUR,
     DEFAULT_BASE_URI,
-    EU_COUNTRY,
-    GEONAMES,
     KKG,
     PREFIXES,
     SCHEMA,
-    WD,
     graph_iri,
     mint_iri,
 )
 
 ONTOLOGY_GRAPH = "ontology"
-REFERENCE_GRAPH = "reference"
-EU_CURRENCY = "http://publications.europa.eu/resource/authority/currency/"
 TRADE_TYPES = {
     "export": KKG.Export,
     "domestic-sale": KKG.DomesticSale,
@@ -82,86 +77,6 @@ class _Builder:
 
     def place(self, place: Place) -> URIRef:
         return self.iri(place.kind, place.code)
-
-    def reference(self, graph: Graph, reference: Reference) -> None:
-        for country in reference.countries.values():
-            node = self.iri("country", country.code)
-            graph.add((node, RDF.type, KKG.Country))
-            graph.add((node, RDFS.label, Literal(country.name_en, lang="en")))
-            graph.add((node, RDFS.label, Literal(country.name_id, lang="id")))
-            graph.add((node, SKOS.prefLabel, Literal(country.name_en, lang="en")))
-            graph.add((node, SKOS.prefLabel, Literal(country.name_id, lang="id")))
-            for alias in country.aliases:
-                if alias not in (country.name_id, country.name_en):
-                    graph.add((node, SKOS.altLabel, Literal(alias, lang="id")))
-            graph.add((node, KKG.isoAlpha2, Literal(country.code)))
-            graph.add((node, KKG.isoAlpha3, Literal(country.alpha3)))
-            graph.add((node, KKG.isoNumeric, Literal(country.numeric)))
-            if country.un_m49:
-                graph.add((node, KKG.unM49, Literal(country.un_m49)))
-            graph.add((node, OWL.sameAs, WD[country.wikidata]))
-            graph.add((node, OWL.sameAs, URIRef(f"{GEONAMES}{country.geonames}/")))
-            graph.add((node, SKOS.exactMatch, EU_COUNTRY[country.eu_authority]))
-            if country.note:
-                graph.add((node, SKOS.note, Literal(country.note, lang="en")))
-            graph.add((node, DCTERMS.source, Literal(country.source)))
-        for region in reference.regions.values():
-            node = self.iri("region", region.code)
-            graph.add((node, RDF.type, KKG.Region))
-            graph.add((node, RDFS.label, Literal(region.name_en, lang="en")))
-            graph.add((node, RDFS.label, Literal(region.name_id, lang="id")))
-            for alias in region.aliases:
-                graph.add((node, SKOS.altLabel, Literal(alias, lang="id")))
-            graph.add((node, KKG.isoSubdivisionCode, Literal(region.code)))
-            graph.add((node, KKG.bpsCode, Literal(region.bps_code)))
-            graph.add((node, KKG.inCountry, self.iri("country", region.country)))
-            graph.add((node, OWL.sameAs, WD[region.wikidata]))
-            graph.add((node, OWL.sameAs, URIRef(f"{GEONAMES}{region.geonames}/")))
-            graph.add((node, DCTERMS.source, Literal(region.source)))
-        for code, world_region in reference.world_regions.items():
-            node = self.iri("world-region", code)
-            graph.add((node, RDF.type, KKG.WorldRegion))
-            for predicate in (RDFS.label, SKOS.prefLabel):
-                graph.add((node, predicate, Literal(world_region.name_en, lang="en")))
-                graph.add((node, predicate, Literal(world_region.name_id, lang="id")))
-            for alias in world_region.aliases:
-                graph.add((node, SKOS.altLabel, Literal(alias, lang="id")))
-            graph.add((node, KKG.unM49, Literal(code)))
-            if world_region.parent in reference.world_regions:
-                graph.add((node, SKOS.broader, self.iri("world-region", world_region.parent)))
-            if world_region.note:
-                graph.add((node, SKOS.note, Literal(world_region.note, lang="en")))
-            graph.add((node, DCTERMS.source, Literal(world_region.source)))
-        for commodity in reference.commodities.values():
-            node = self.iri("commodity", commodity.key)
-            graph.add((node, RDF.type, KKG.Commodity))
-            graph.add((node, RDFS.label, Literal(commodity.name_en, lang="en")))
-            graph.add((node, RDFS.label, Literal(commodity.name_id, lang="id")))
-            graph.add((node, SKOS.prefLabel, Literal(commodity.name_en, lang="en")))
-            graph.add((node, SKOS.prefLabel, Literal(commodity.name_id, lang="id")))
-            for alias in commodity.aliases:
-                if alias.casefold() != commodity.name_id.casefold():
-                    graph.add((node, SKOS.altLabel, Literal(alias, lang="id")))
-            for alias in commodity.aliases_en:
-                if alias.casefold() != commodity.name_en.casefold():
-                    graph.add((node, SKOS.altLabel, Literal(alias, lang="en")))
-            if commodity.broader:
-                graph.add((node, SKOS.broader, self.iri("commodity", commodity.broader)))
-            graph.add((node, KKG.hsClass, self.iri("hs", commodity.hs_code)))
-            graph.add((node, KKG.hsCode, Literal(commodity.hs_code)))
-            graph.add((node, KKG.hsDescription, Literal(commodity.hs_label, lang="en")))
-            graph.add((node, SKOS.scopeNote, Literal(commodity.hs_note, lang="en")))
-            if commodity.related_wikidata:
-                graph.add((node, SKOS.relatedMatch, WD[commodity.related_wikidata]))
-            if commodity.agrovoc_broader:
-                graph.add((node, SKOS.broadMatch, URIRef(commodity.agrovoc_broader)))
-            graph.add((node, DCTERMS.source, Literal(commodity.source)))
-        # The rupiah, linked once so every monetary amount can point at it.
-        graph.add((CUR.IDR, RDFS.label, Literal("Rupiah", lang="en")))
-        graph.add((CUR.IDR, RDFS.label, Literal("Rupiah", lang="id")))
-        graph.add((CUR.IDR, SKOS.notation, Literal("IDR")))
-        graph.add((CUR.IDR, SKOS.exactMatch, WD.Q41588))
-        graph.add((CUR.IDR, SKOS.exactMatch, URIRef(EU_CURRENCY + "IDR")))
 
     def fact(
         self, graph: Graph, node: URIRef, source: URIRef, sentences: list[str], where: Where
@@ -270,7 +185,7 @@ class _Builder:
             if cohort.destination_count is not None:
                 count = Literal(cohort.destination_count, datatype=XSD.nonNegativeInteger)
                 graph.add((node, KKG.destinationCount, count))
-            for value in add_amounts(graph, node, cohort.amounts):
+            for value in add_amounts(graph, node, cohort.amounts, self.base):
                 self.origins.setdefault(value, cohort.where)
             if cohort.event:
                 graph.add((node, KKG.event, self.iri("event", cohort.event)))
@@ -296,7 +211,9 @@ class _Builder:
                 exporter = cohorts[flow.exporter]
                 graph.add((node, KKG.exporter, self.iri("cohort", exporter.cohort_key)))
             add_period(graph, node, flow.period)
-            for value in add_amounts(graph, node, flow.amounts):
+            # the HS edition the flow's year was classified in (2020: HS 2017)
+            graph.add((node, KKG.hsEdition, self.iri("hs", hs_edition(flow.period.year))))
+            for value in add_amounts(graph, node, flow.amounts, self.base):
                 self.origins.setdefault(value, flow.where)
             self.fact(graph, node, source, said(flow.evidence), flow.where)
 
@@ -338,14 +255,14 @@ def _state_each_triple_once(graphs: list[Graph]) -> None:
 def build_dataset(
     facts: Facts, base_uri: str = DEFAULT_BASE_URI, ontology: Graph | None = None
 ) -> BuiltGraph:
-    """Turn checked facts into a Dataset: the ontology, reference and one graph per source."""
+    """Turn checked facts into a Dataset: the ontology, one graph per reference vocabulary
+    (graph/vocabularies.py) and one per source."""
     dataset = new_dataset()
     builder = _Builder(base_uri, facts.reference)
     onto = dataset.graph(graph_iri(ONTOLOGY_GRAPH, base_uri))
     for triple in ontology if ontology is not None else ontology_graph():
         onto.add(triple)
-    builder.reference(dataset.graph(graph_iri(REFERENCE_GRAPH, base_uri)), facts.reference)
-    graphs = [onto, dataset.graph(graph_iri(REFERENCE_GRAPH, base_uri))]
+    graphs = [onto, *add_vocabularies(dataset, facts.reference, builder.iri, base_uri)]
     for source_facts in facts.sources:  # in publication order (read_facts sorts them)
         graph = dataset.graph(graph_iri(source_facts.source.key, base_uri))
         builder.source(graph, source_facts)

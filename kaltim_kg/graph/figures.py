@@ -6,7 +6,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from kaltim_kg.facts.figures import Amount, Period, Quantity, plain
-from kaltim_kg.namespaces import CUR, KKG, SCHEMA
+from kaltim_kg.namespaces import KKG, SCHEMA, mint_iri
 
 QUALIFIERS = {"at-least": KKG.AtLeast, "at-most": KKG.AtMost, "about": KKG.About}
 # UN/CEFACT common codes (what schema:unitCode expects) and words for each unit.
@@ -68,7 +68,9 @@ def add_quantity(graph: Graph, node: URIRef, quantity: Quantity) -> None:
         graph.add((node, SCHEMA.unitText, Literal(unit[2], lang="en")))
 
 
-def add_amounts(graph: Graph, fact: URIRef, amounts: tuple[Amount, ...]) -> list[URIRef]:
+def add_amounts(
+    graph: Graph, fact: URIRef, amounts: tuple[Amount, ...], base_uri: str
+) -> list[URIRef]:
     """One kkg:tradeValue per stated amount: `#trade-value`, `#trade-value-2`, ..."""
     nodes: list[URIRef] = []
     original: URIRef | None = None
@@ -80,7 +82,7 @@ def add_amounts(graph: Graph, fact: URIRef, amounts: tuple[Amount, ...]) -> list
         graph.add((node, RDF.type, SCHEMA.MonetaryAmount))
         _stated(graph, node, amount.quantity)
         graph.add((node, SCHEMA.currency, Literal(amount.currency)))
-        graph.add((node, KKG.currencyUnit, CUR[amount.currency]))
+        graph.add((node, KKG.currencyUnit, mint_iri("currency", amount.currency, base_uri)))
         for lang in ("id", "en"):
             words = _qualified(amount.words(lang), amount.quantity.qualifier, lang)
             graph.add((node, RDFS.label, Literal(words, lang=lang)))

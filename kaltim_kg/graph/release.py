@@ -74,7 +74,7 @@ def release_facts(builder: _Builder, graph: Graph, facts: SourceFacts, source: U
             graph.add((node, RDFS.label, Literal(f"Trade, {origin_en} - {other_en}", lang="en")))
         if total.period:
             add_period(graph, node, total.period)
-        for value in add_amounts(graph, node, total.amounts):
+        for value in add_amounts(graph, node, total.amounts, builder.base):
             builder.origins.setdefault(value, total.where)
         if total.reported_by:
             graph.add((node, KKG.reportedBy, builder.iri("person", total.reported_by)))

@@ -43,6 +43,15 @@ OMITTED = (
     "<https://w3id.org/kaltim-kg/catalog>->dct:issued",  # no honest first-issue date yet
     "<https://w3id.org/kaltim-kg/dataset/publisher>->dct:type",  # not a public body
     "<https://w3id.org/kaltim-kg/dataset/distribution/sparql>->dct:format",  # a service
+    # A reference vocabulary (graph/countries, graph/hs2022, ...) covers no period, and only
+    # the provinces and regencies one place (Indonesia).
+    *(
+        f"<https://w3id.org/kaltim-kg/graph/{name}>->{p}"
+        for name in ("countries", "world-regions", "hs2022", "currencies", "commodities")
+        for p in ("dct:spatial", "dct:temporal")
+    ),
+    "<https://w3id.org/kaltim-kg/graph/provinces>->dct:temporal",
+    "<https://w3id.org/kaltim-kg/graph/regencies>->dct:temporal",
 )
 
 

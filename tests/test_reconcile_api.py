@@ -341,11 +341,17 @@ def test_suggest_entities_by_prefix(client):
     response = client.get("/reconcile/suggest/entity?prefix=kutai")
     assert response.status_code == 200
     check("suggest-entities-response", response.json)
-    assert [r["id"] for r in response.json["result"]] == [ID + "regency/6402"]
+    # the three Kutai regencies of East Kalimantan, and nothing else
+    assert {r["id"] for r in response.json["result"]} == {
+        ID + "regency/6402",  # Kabupaten Kutai Kartanegara
+        ID + "regency/6407",  # Kabupaten Kutai Barat
+        ID + "regency/6408",  # Kabupaten Kutai Timur
+    }
     typed = client.get(
         "/reconcile/suggest/entity", query_string={"prefix": "Kal", "type": "Province"}
     ).json
-    assert {r["id"] for r in typed["result"]} == {ID + "region/ID-KI", ID + "region/ID-KS"}
+    kalimantan = {ID + f"region/ID-{code}" for code in ("KB", "KT", "KS", "KI", "KU")}
+    assert {r["id"] for r in typed["result"]} == kalimantan
     assert client.get("/reconcile/suggest/entity?prefix=kal&type=Person").status_code == 400
 
 

@@ -266,18 +266,24 @@ def _world_regions(directory: Path) -> dict[str, WorldRegion]:
     path = directory / "world-regions.csv"
     fields = ["code", "level", "parent", "name_en", "name_id", "aliases", "wikidata", "note"]
     cldr = cldr_region_names()
+    country_names = {c.name_id.casefold() for c in iso_countries().values()}
     world_regions: dict[str, WorldRegion] = {}
     for line, row in _rows(path, [*fields, "source"]):
         if not _M49.match(row["code"]):
             raise FactsError(path, line, f"not a UN M49 code: {row['code']!r}")
-        name_id = row["name_id"] or cldr.get(row["code"], "")
+        cldr_name = cldr.get(row["code"], "")
+        # CLDR writes "Asia Bagian Timur"; Indonesian texts say "Asia Timur". The shorter
+        # form is the name unless a country has it ("Afrika Selatan"); CLDR's stays an alias.
+        short = cldr_name.replace(" Bagian ", " ")
+        name_id = row["name_id"] or (short if short.casefold() not in country_names else cldr_name)
         if not name_id:
             raise FactsError(path, line, f"{row['code']}: no Indonesian name (CLDR has none)")
         sources = source_iris(row["source"])
         if not row["name_id"]:
             sources = (package_source("babel"), *sources)
+        aliases = _aliases(row["aliases"]) + tuple(n for n in (cldr_name,) if n and n != name_id)
         world_regions[row["code"]] = WorldRegion(
-            **{**row, "name_id": name_id, "aliases": _aliases(row["aliases"]), "sources": sources}
+            **{**row, "name_id": name_id, "aliases": aliases, "sources": sources}
         )
     for code, region in world_regions.items():
         if region.parent and region.parent not in world_regions:

@@ -275,3 +275,24 @@ def test_no_name_is_claimed_by_two_countries():
         names = {n.casefold() for n in (country.name_id, country.name_en, *country.aliases)}
         claims.update(names)
     assert [n for n, k in claims.items() if k > 1] == []
+
+
+def test_the_extract_lexicon_sees_regencies_and_every_country():
+    from kaltim_kg.ingest.lexicon import build_lexicon
+
+    lexicon = build_lexicon(load_reference())
+
+    def found(text: str) -> list[tuple[str, str, tuple]]:
+        return [(m.kind, m.key, m.ambiguous) for m in lexicon.places.find(text)]
+
+    assert found("dikirim dari Kutai Kartanegara.") == [("regency", "6402", ())]
+    assert found("dari Kab. Paser.") == [("regency", "6401", ())]
+    assert found("diekspor ke Timor Leste.") == [("country", "TL", ())]
+    assert found("diekspor ke Pakistan dan Timor Timur.") == [
+        ("country", "PK", ()),
+        ("country", "TL", ()),
+    ]
+    # a name a province and its capital city share: the province, the kota kept as ambiguous
+    assert found("dengan Gorontalo.") == [
+        ("region", "ID-GO", (("regency", "7501"), ("regency", "7571")))
+    ]

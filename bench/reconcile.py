@@ -157,7 +157,7 @@ def main() -> None:
     store.load(
         data.encode(),
         format=pyoxigraph.RdfFormat.N_TRIPLES,
-        to_graph=pyoxigraph.NamedNode(BASE + "graph/reference"),
+        to_graph=pyoxigraph.NamedNode(BASE + "graph/countries"),
     )
     started = time.perf_counter()
     index = build_index(store, BASE)

@@ -130,7 +130,7 @@ def test_build_after_load_keeps_loaded_graph(store: Settings, tmp_path: Path) ->
 def test_graphs_owned_by_build_are_refused(store: Settings, tmp_path: Path) -> None:
     before = _snapshot(store)
     path = _write(tmp_path / "x.nt", TRIPLES)
-    result = _load(store, str(path), "--graph", f"{BASE}graph/reference")
+    result = _load(store, str(path), "--graph", f"{BASE}graph/countries")
     assert result.exit_code != 0
     assert _snapshot(store) == before
 

@@ -11,6 +11,7 @@ import pytest
 
 from kaltim_kg.errors import FactsErrors, StoreError, ValidationFailed
 from kaltim_kg.graph.build import build_dataset
+from kaltim_kg.graph.vocabularies import VOCABULARIES
 from kaltim_kg.namespaces import KKG, graph_iri
 from kaltim_kg.store.dumps import CHECKSUMS, DUMP_FORMATS
 from kaltim_kg.store.generations import StoreDir
@@ -28,11 +29,11 @@ def snapshot(store_root: Path) -> dict[str, bytes]:
     return {"current": str(current).encode(), **files}
 
 
-def test_build_publishes_one_graph_per_source_plus_ontology_and_reference(built):
+def test_build_publishes_one_graph_per_source_plus_ontology_and_each_vocabulary(built):
     graphs = set(built.graphs)
     assert graphs == {
         str(graph_iri("ontology")),
-        str(graph_iri("reference")),
+        *(str(graph_iri(v.name)) for v in VOCABULARIES),
         str(graph_iri("2021-02-03-ekspor-ukm-kaltim")),
         str(graph_iri("2021-02-05-bisnis-ukm-kaltim-ekspor-rp428-miliar")),
         str(graph_iri("2021-03-25-mediakaltim-ukm-ekspor-triwulan-1")),
@@ -166,4 +167,4 @@ def test_base_uri_is_configurable(fresh_store):
     store = result.generation.open()
     subject = pyoxigraph.NamedNode("http://example.org/kkg/id/flow/2020-shrimp-JP")
     assert list(store.quads_for_pattern(subject, None, None, None))
-    assert "http://example.org/kkg/graph/reference" in result.graphs
+    assert "http://example.org/kkg/graph/regencies" in result.graphs

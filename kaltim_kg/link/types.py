@@ -28,7 +28,8 @@ class EntityType:
     aliases: tuple[str, ...] = ()
 
     def type_id(self, base: str) -> str:
-        """The id clients see: the class IRI, or for HS the concept scheme `{base}id/hs/`."""
+        """The id clients see: the class IRI, or for HS the namespace `{base}id/hs/` of its
+        concepts (the HS 2022 scheme itself is `{base}id/hs/HS2022`)."""
         return normalise_base(base) + self.iri_prefix if self.iri_prefix else self.class_iri
 
     def pattern(self, base: str) -> str:

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from kaltim_kg.web.home import format_rupiah, rupiah_in_words
+from kaltim_kg.web.numbers import amount_in_words as rupiah_in_words
+from kaltim_kg.web.numbers import format_amount as format_rupiah
 from tests.html_page import find, parse_html
 
 FLOWS = """

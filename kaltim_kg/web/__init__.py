@@ -20,6 +20,7 @@ from kaltim_kg.web import (
     resources,
     sparql,
     system,
+    world_map,
 )
 from kaltim_kg.web.negotiation import CONTENT_SECURITY_POLICY, plain
 from kaltim_kg.web.response import WholeBodyResponse
@@ -35,6 +36,7 @@ BLUEPRINTS = (
     home,
     reconcile,
     metrics,
+    world_map,
 )
 
 

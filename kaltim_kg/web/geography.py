@@ -79,8 +79,12 @@ def natural_earth(longitude: float, latitude: float) -> Point:
     lam, phi = math.radians(longitude), math.radians(latitude)
     phi2 = phi * phi
     phi4 = phi2 * phi2
-    x = lam * (0.8707 - 0.131979 * phi2 + phi4 * (-0.013791 + phi4 * (0.003971 * phi2 - 0.001529 * phi4)))
-    y = phi * (1.007226 + phi2 * (0.015085 + phi4 * (-0.044475 + 0.028874 * phi2 - 0.005916 * phi4)))
+    x = lam * (
+        0.8707 - 0.131979 * phi2 + phi4 * (-0.013791 + phi4 * (0.003971 * phi2 - 0.001529 * phi4))
+    )
+    y = phi * (
+        1.007226 + phi2 * (0.015085 + phi4 * (-0.044475 + 0.028874 * phi2 - 0.005916 * phi4))
+    )
     return x, y
 
 

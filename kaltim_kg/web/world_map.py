@@ -41,7 +41,9 @@ class Band:
 
     def label(self, lang: str) -> str:
         low, high = format_number(self.low, lang), format_number(self.high, lang)
-        return low if self.low == self.high else f"{low}–{high}"
+        return (
+            low if self.low == self.high else f"{low}\u2013{high}"
+        )  # an en dash, as ranges are typeset
 
 
 def bands(counts: list[int], classes: int = SHADES) -> list[Band]:
@@ -148,7 +150,9 @@ def world_map(destinations: list[Destination], labeller: Labeller, base: str) ->
         )
         name = labeller.name(destination.iri)
         words = "; ".join(f"“{w}”" for w in destination.as_stated)
-        title = f"{name}: {_count_words(destination.flows, lang)}" + (f" ({words})" if words else "")
+        title = f"{name}: {_count_words(destination.flows, lang)}" + (
+            f" ({words})" if words else ""
+        )
         hatches.append(Hatch(index, name, outline, title, local_path(base, destination.iri)))
     rows = [
         Row(

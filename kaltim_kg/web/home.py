@@ -111,6 +111,7 @@ def index() -> Response:
         description=DESCRIPTION,
         diagram=flow_diagram(_cached_pairs(current.store()), labeller, base),
         figures=cohort_figures(store, labeller, base, lang),
+        number=lambda n: format_number(n, lang),
     )
     response = html_response(body)
     response.vary.add("Accept-Language")

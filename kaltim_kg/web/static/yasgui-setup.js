@@ -5,6 +5,7 @@
   const root = document.getElementById("yasgui");
   const endpoint = root.dataset.endpoint;
   const examples = JSON.parse(document.getElementById("examples").textContent);
+  openOurIrisHere(root, root.dataset.base, root.dataset.localOntology);
   // The class and property completers ask lov.linkeddata.es: keep the page offline.
   Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables"];
   const yasgui = new Yasgui(root, {
@@ -21,4 +22,33 @@
       requestConfig: { endpoint: endpoint, method: "POST" },
     });
   });
+
+  // Result IRIs that this graph mints ({base}id/…, {base}graph/…, {base}dataset, the ontology)
+  // link to their pages on this server, wherever the base IRI points (it may not resolve yet).
+  // YASR redraws its tables (paging, sorting, another tab), so every link it adds is rewritten.
+  function openOurIrisHere(container, base, ontology) {
+    function localPath(iri) {
+      if (ontology && iri.startsWith(ontology)) return "/ontology#" + iri.slice(ontology.length);
+      if (!base || !iri.startsWith(base)) return null;
+      const rest = iri.slice(base.length);
+      return /^(id\/|graph\/|dataset$)/.test(rest) ? "/" + rest : null;
+    }
+    function rewrite(scope) {
+      scope.querySelectorAll("a[href]").forEach(function (link) {
+        const iri = link.getAttribute("href");
+        const local = localPath(iri);
+        if (local !== null) {
+          link.setAttribute("href", local); // YASR opens it in a new tab: the results stay
+          if (!link.title) link.title = iri;
+        }
+      });
+    }
+    new MutationObserver(function (changes) {
+      changes.forEach(function (change) {
+        change.addedNodes.forEach(function (node) {
+          if (node.nodeType === Node.ELEMENT_NODE) rewrite(node.parentNode || node);
+        });
+      });
+    }).observe(container, { childList: true, subtree: true });
+  }
 })();

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 import pyoxigraph
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, current_app, render_template, request
 
 from kaltim_kg.catalog.metadata import DESCRIPTION, TITLE
 from kaltim_kg.web import current
@@ -116,3 +117,17 @@ def index() -> Response:
     response = html_response(body)
     response.vary.add("Accept-Language")
     return response
+
+
+FAVICON_MAX_AGE = 86400  # a day: browsers ask for it on every site they open
+
+
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    """The site icon where browsers and feed readers look for it without a <link>: our SVG."""
+    icon = Path(current_app.static_folder or "", "favicon.svg").read_bytes()
+    response = Response(icon, content_type="image/svg+xml")
+    response.cache_control.public = True
+    response.cache_control.max_age = FAVICON_MAX_AGE
+    response.add_etag()
+    return response.make_conditional(request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -101,7 +102,7 @@ def test_codes_and_years_are_not_formatted_as_numbers(client):
 
 
 def test_property_tables_wrap_long_values():
-    css = open("kaltim_kg/web/static/kkg.css", encoding="utf-8").read()
+    css = (Path(__file__).parents[1] / "kaltim_kg/web/static/kkg.css").read_text(encoding="utf-8")
     rule = re.search(r"table\.props th, table\.props td \{([^}]*)\}", css).group(1)
     assert "overflow-wrap: anywhere" in rule
     assert re.search(r"table\.props \{[^}]*table-layout: fixed", css)

@@ -82,7 +82,7 @@ def test_the_table_numbers_equal_a_sparql_count(client, counts):
     assert shown == {label: flows for label, (flows, _) in counts.items()}
 
 
-def test_world_regions_are_marked_with_the_sources_words(client):
+def test_world_regions_are_marked_with_the_sources_words(client, built):
     elements = _map(client)
     rows = find(elements, "tr", class_="world-region")
     assert {find(list(inside(r)), "a")[0].text for r in rows} == {"Europe", "Western Asia"}
@@ -92,6 +92,11 @@ def test_world_regions_are_marked_with_the_sources_words(client):
     assert len(patterns) == 2  # one hatching per region, in the legend and the table
     for row in rows:
         assert find(list(inside(row)), "rect")[0].attrs["fill"].startswith("url(#hatch-")
+    # where the reference graph says which countries each region holds, they are hatched
+    membership = "ASK { ?c <https://w3id.org/kaltim-kg/ontology#worldRegion> ?r }"
+    if built.generation.open().query(membership, use_default_graph_as_union=True):
+        hatched = [e for e in elements if e.tag == "path" and "region" in e.attrs.get("class", "")]
+        assert len(hatched) == 2 and all(p.attrs["d"] for p in hatched)
 
 
 def test_indonesian_page_formats_numbers_the_indonesian_way(client):
@@ -123,11 +128,14 @@ BASE = "https://w3id.org/kaltim-kg/"
 TTL = f"""
 @prefix kkg: <{KKG}> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix schema: <https://schema.org/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 <{BASE}id/world-region/150> a kkg:WorldRegion ; rdfs:label "Europe"@en, "Eropa"@id .
+<{BASE}id/world-region/155> a kkg:WorldRegion ; skos:broader <{BASE}id/world-region/150> .
+<{BASE}id/world-region/039> a kkg:WorldRegion ; skos:broader <{BASE}id/world-region/150> .
 <{BASE}id/country/NL> a kkg:Country ; rdfs:label "Netherlands"@en ; kkg:isoNumeric "528" ;
-    schema:containedInPlace <{BASE}id/world-region/150> .
+    kkg:worldRegion <{BASE}id/world-region/155> .
 <{BASE}id/country/MT> a kkg:Country ; rdfs:label "Malta"@en ; kkg:isoNumeric "470" ;
-    schema:containedInPlace <{BASE}id/world-region/150> .
+    kkg:worldRegion <{BASE}id/world-region/039> .
 <{BASE}id/country/JP> a kkg:Country ; rdfs:label "Japan"@en ; kkg:isoNumeric "392" .
 <{BASE}id/flow/a> a kkg:ExportFlow ; kkg:destination <{BASE}id/world-region/150> ;
     kkg:destinationAsStated "beberapa negara Eropa"@id .
@@ -138,6 +146,7 @@ TTL = f"""
 
 
 def test_a_region_whose_countries_the_graph_names_is_hatched_over_them():
+    """Countries name their most specific UN M49 area (kkg:worldRegion), areas their parent."""
     store = pyoxigraph.Store()
     store.load(TTL.encode(), pyoxigraph.RdfFormat.TURTLE)
     destinations = read_destinations(store)

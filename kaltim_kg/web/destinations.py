@@ -19,7 +19,6 @@ from kaltim_kg.namespaces import KKG
 PREFIXES = f"""
 PREFIX kkg: <{KKG}>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX schema: <https://schema.org/>
 """
 
 # Every destination with its number of flows, and how many of them state a value.
@@ -40,16 +39,14 @@ KINDS = (
     ("region", KKG.Region),
 )
 
-# A country belongs to a world region when the graph links it to the region (or to one of
-# its sub-regions) by any of these: what the reference graph says, whichever term it uses.
+# A country is in a world region when the reference graph puts it in that UN M49 area or in
+# one of the area's sub-regions (`kkg:worldRegion` names the most specific area).
 MEMBERSHIP = (
     PREFIXES
     + """
 SELECT DISTINCT ?region ?numeric WHERE {
   VALUES ?region { %s }
-  ?country a kkg:Country ; kkg:isoNumeric ?numeric ;
-           (kkg:worldRegion|kkg:inWorldRegion|kkg:m49Region|schema:containedInPlace|skos:broader)
-           /skos:broader* ?region .
+  ?country a kkg:Country ; kkg:isoNumeric ?numeric ; kkg:worldRegion/skos:broader* ?region .
 }
 """
 )

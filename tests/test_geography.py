@@ -16,6 +16,7 @@ from kaltim_kg.web.geography import (
     ring_area,
     ring_points,
     shapes_of,
+    split_at_antimeridian,
     world,
 )
 
@@ -120,3 +121,31 @@ def test_bundled_world_has_every_un_member_sized_country():
     japan = shapes["392"]
     x, y = japan.centre
     assert 780 < x < 860 and 100 < y < 180  # east Asia, northern hemisphere
+
+
+def test_a_ring_along_the_antimeridian_is_cut_into_one_ring_per_side():
+    # east of 170°E to the cut, and on from the cut to 170°W: the shape of Chukotka
+    ring = [
+        (170, 0),
+        (180, 0),
+        (-180, 0),
+        (-170, 0),
+        (-170, 10),
+        (-180, 10),
+        (180, 10),
+        (170, 10),
+        (170, 0),
+    ]
+    west, east = split_at_antimeridian(ring)
+    assert all(lon <= -170 for lon, _ in west) and west[0] == west[-1]
+    assert all(lon >= 170 for lon, _ in east) and east[0] == east[-1]
+    plain = [(170, 0), (180, 0), (175, 5), (170, 0)]  # touches the cut, never crosses it
+    assert split_at_antimeridian(plain) == [plain]
+
+
+def test_no_bundled_shape_draws_a_line_across_the_map():
+    _, shapes, small = world()
+    for shape in [*shapes.values(), *small.values()]:
+        for ring in shape.path.split("M")[1:]:
+            xs = [float(p.split(",")[0]) for p in ring.rstrip("Z").split("L")]
+            assert max(xs) - min(xs) < 480, shape.name  # no ring spans half the world

@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 GEODATA = Path(__file__).resolve().parent / "geodata"
@@ -72,6 +73,25 @@ def polygons(geometry: dict, arcs: list[list[Point]]) -> list[list[Ring]]:
     else:
         return []
     return [[ring_points(ring, arcs) for ring in polygon] for polygon in parts]
+
+
+def split_at_antimeridian(ring: Ring) -> list[Ring]:
+    """Cut a ring that runs along the 180° meridian (Russia, Fiji) into one ring per side.
+
+    Natural Earth cuts shapes at ±180°, but a ring may step from -180 straight to +180 along
+    the cut; drawn as is, that step is a line right across the map.
+    """
+    jumps = [i for i in range(1, len(ring)) if abs(ring[i][0] - ring[i - 1][0]) > 180]
+    if not jumps:
+        return [ring]
+    start = jumps[0]
+    rotated = ring[start:] + ring[1:start]  # begins right after a jump; the closing point dropped
+    pieces: list[Ring] = [[rotated[0]]]
+    for previous, point in pairwise(rotated):
+        if abs(point[0] - previous[0]) > 180:
+            pieces.append([])
+        pieces[-1].append(point)
+    return [piece + piece[:1] for piece in pieces if len(piece) >= 3]
 
 
 def natural_earth(longitude: float, latitude: float) -> Point:
@@ -153,8 +173,13 @@ def shapes_of(topology: dict, frame: Frame) -> dict[str, Shape]:
         numeric = geometry.get("id")
         if not numeric or numeric == ANTARCTICA:
             continue
-        rings = [ring for polygon in polygons(geometry, arcs) for ring in polygon]
-        outer = [polygon[0] for polygon in polygons(geometry, arcs) if polygon]
+        parts = polygons(geometry, arcs)
+        rings = [
+            piece for polygon in parts for ring in polygon for piece in split_at_antimeridian(ring)
+        ]
+        outer = [
+            piece for polygon in parts if polygon for piece in split_at_antimeridian(polygon[0])
+        ]
         measured = [ring_area(ring, frame) for ring in outer]
         area, centre = max(measured, default=(0.0, (0.0, 0.0)))
         name = geometry.get("properties", {}).get("name", numeric)

@@ -17,7 +17,11 @@ BASE = "https://w3id.org/kaltim-kg/"
 BAD_PREDICATE = "http://example.org/1"
 ROUTES = [
     ("GET", "/", {}),
+    ("GET", "/map", {}),
+    ("GET", "/map?lang=%3Cscript%3E", {}),
+    ("GET", "/favicon.ico", {}),
     ("GET", "/sparql", {"Accept": "text/html"}),
+    ("GET", "/sparql?lang=id", {"Accept": "text/html"}),
     ("GET", "/sparql", {"Accept": "text/turtle"}),
     ("GET", "/sparql?query=ASK%7B%7D", {}),
     ("GET", "/sparql?query=not+a+query", {}),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pyoxigraph
 import pytest
 
@@ -167,3 +170,24 @@ def test_a_region_whose_countries_the_graph_names_is_hatched_over_them():
     assert japan.title == "Japan: 2 flows" and japan.href == "/id/country/JP"
     assert [r.valued_shown for r in drawn.rows] == ["1", "0"]
     assert drawn.flows_shown == format_number(3, "en")
+
+
+def test_the_table_has_json_and_csv_twins(client, counts):
+    as_json = client.get("/map", headers={"Accept": "application/json"})
+    assert as_json.status_code == 200 and as_json.mimetype == "application/json"
+    body = as_json.get_json()
+    assert "not a value" in body["measure"]
+    assert {d["label"]: d["flows"] for d in body["destinations"]} == {
+        label: flows for label, (flows, _) in counts.items()
+    }
+    europe = next(d for d in body["destinations"] if d["label"] == "Europe")
+    assert europe["kind"] == "world-region" and europe["as_stated"] == ["beberapa negara Eropa"]
+    as_csv = client.get("/map", query_string={"format": "csv", "lang": "id"})
+    assert as_csv.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(as_csv.get_data(as_text=True))))
+    assert len(rows) == len(counts)
+    japan = next(r for r in rows if r["destination"].endswith("/id/country/JP"))
+    assert (japan["label"], japan["flows"]) == ("Jepang", str(counts["Japan"][0]))
+    assert client.get("/map", headers={"Accept": "image/png"}).status_code == 406
+    links = {a.attrs["href"] for a in find(_map(client), "a")}
+    assert {"/map?format=csv&lang=en", "/map?format=json&lang=en"} <= links

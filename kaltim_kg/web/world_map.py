@@ -10,16 +10,20 @@ hatched, none of them shaded for it.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, render_template
 
+from kaltim_kg.formats import Format
 from kaltim_kg.web import current
 from kaltim_kg.web.addresses import local_path
 from kaltim_kg.web.destinations import Destination, PerGeneration
 from kaltim_kg.web.geography import world
 from kaltim_kg.web.labels import Labeller
-from kaltim_kg.web.negotiation import html_response
+from kaltim_kg.web.negotiation import HTML, choose_format, conditional, html_response
 from kaltim_kg.web.numbers import format_number
 from kaltim_kg.web.texts import request_language, texts
 
@@ -29,6 +33,13 @@ SHADES = 5  # classes of the legend, lightest to darkest (kkg.css .shade-1 … .
 DOT_RADIUS = 3.5  # pixels: a destination too small to see at this scale gets a dot
 SMALL_AREA = 12.0  # square pixels: below this, a shaded country also gets a dot
 _DESTINATIONS = PerGeneration()
+JSON = Format("json", "application/json", ("json",), "json", "table")
+CSV = Format("csv", "text/csv", ("csv",), "csv", "table")
+MEASURE = (
+    "flows: the number of export-flow records with this destination (a count, not a value); "
+    "flows_with_stated_value: how many of them state a value"
+)
+COLUMNS = ("destination", "label", "kind", "flows", "flows_with_stated_value", "as_stated")
 
 
 @dataclass(frozen=True)
@@ -198,18 +209,49 @@ def _area(
 
 @bp.route("/map")
 def page() -> Response:
+    """The map, or its table as JSON or CSV (Accept, or ?format=json|csv)."""
+    fmt = choose_format((HTML, JSON, CSV), default=HTML)
     lang = request_language()
     opened = current.store()
     base = current.settings().base_uri
     labeller = Labeller(opened.store, lang)
     destinations = _DESTINATIONS.get(opened.generation.id, opened.store)
-    body = render_template(
-        "world_map.html",
-        lang=lang,
-        t=texts(lang),
-        map=world_map(destinations, labeller, base),
-        dot_radius=DOT_RADIUS,
-    )
-    response = html_response(body)
+    if fmt is HTML:
+        body = render_template(
+            "world_map.html",
+            lang=lang,
+            t=texts(lang),
+            map=world_map(destinations, labeller, base),
+            dot_radius=DOT_RADIUS,
+        )
+        response = html_response(body)
+    else:
+        rows = [
+            {
+                "destination": d.iri,
+                "label": labeller.name(d.iri),
+                "kind": d.kind,
+                "flows": d.flows,
+                "flows_with_stated_value": d.valued,
+                "as_stated": list(d.as_stated),
+            }
+            for d in destinations
+        ]
+        response = conditional(_json(rows) if fmt is JSON else _csv(rows))
+    response.vary.add("Accept")
     response.vary.add("Accept-Language")
     return response
+
+
+def _json(rows: list[dict]) -> Response:
+    body = {"measure": MEASURE, "destinations": rows}
+    return Response(json.dumps(body, indent=2, ensure_ascii=False), mimetype=JSON.media_type)
+
+
+def _csv(rows: list[dict]) -> Response:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "as_stated": " | ".join(row["as_stated"])})
+    return Response(out.getvalue(), content_type=CSV.content_type)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -173,6 +173,9 @@ class Settings:
         if self.data_dir is not None:
             object.__setattr__(self, "data_dir", Path(self.data_dir).expanduser())
         object.__setattr__(self, "engines", tuple(self.engines))
+        problems = list(_out_of_range(self))
+        if problems:
+            raise ValueError("; ".join(problems))
 
     @property
     def facts_dir(self) -> Path:
@@ -182,6 +185,42 @@ class Settings:
     def with_overrides(self, **overrides: Any) -> Settings:
         """Return a copy with the given non-None values applied."""
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+# Each number a setting may take: (least, greatest); None leaves that side open. Checked
+# once, where settings are made, so a flag and its environment variable say the same.
+_RANGES: dict[str, tuple[float | None, float | None]] = {
+    "port": (1, 65535),
+    "workers": (1, None),
+    "threads": (1, None),
+    "query_workers": (1, None),
+    "max_connections": (1, None),
+    "header_timeout": (1, 60),  # what Granian accepts
+    "max_result_rows": (1, None),
+    "max_result_bytes": (1, None),
+    "max_request_bytes": (1, None),
+    "client_queries": (0, None),  # 0: no bound
+    "cache_entries": (0, None),  # 0: no cache
+    "cache_bytes": (0, None),
+    "query_memory_mb": (0, None),  # 0: no cap
+    "memory_store_quads": (0, None),  # 0: never copied into memory
+}
+
+
+def _out_of_range(settings: Settings) -> Iterator[str]:
+    """One line per setting out of its range, naming the flag and the variable."""
+    if not settings.query_timeout > 0:  # also refuses NaN
+        yield _range_problem("query_timeout", settings.query_timeout, "a number of seconds > 0")
+    for name, (least, greatest) in _RANGES.items():
+        value = getattr(settings, name)
+        if (least is not None and value < least) or (greatest is not None and value > greatest):
+            wanted = f"from {least} to {greatest}" if greatest is not None else f"at least {least}"
+            yield _range_problem(name, value, wanted)
+
+
+def _range_problem(name: str, value: object, wanted: str) -> str:
+    flag = name.replace("_", "-")
+    return f"--{flag} (env {ENV_PREFIX}{name.upper()}) must be {wanted}, not {value}"
 
 
 def _coerce(name: str, raw: str, annotation: Any) -> Any:

@@ -24,8 +24,9 @@ import pyoxigraph
 
 from kaltim_kg.errors import KaltimKGError
 from kaltim_kg.formats import BY_NAME, xml_fault
-from kaltim_kg.namespaces import PREFIXES
+from kaltim_kg.namespaces import PREFIXES, QUERY_PREFIXES
 from kaltim_kg.query.handoff import QUERY_PROCESS_POLL_SECONDS, poll_readable, readable_poller
+from kaltim_kg.query.scan import syntax_message
 from kaltim_kg.store.generations import Generation, StoreDir
 
 _TSV = pyoxigraph.QueryResultsFormat.TSV
@@ -288,13 +289,13 @@ def run_job(store: pyoxigraph.Store, job: Job) -> Reply:
 
     def evaluate() -> Any:
         return store.query(
-            job.query, base_iri=job.base_iri, prefixes=PREFIXES, **_dataset_arguments(job)
+            job.query, base_iri=job.base_iri, prefixes=QUERY_PREFIXES, **_dataset_arguments(job)
         )
 
     try:
         return serialise(evaluate(), evaluate, job)
     except SyntaxError as exc:
-        return Reply(error="syntax", message=str(exc))
+        return Reply(error="syntax", message=syntax_message(job.query, str(exc)))
     except OSError as exc:
         return Reply(error="store", message=f"the store cannot be read: {exc}")
     except (ValueError, TypeError, RuntimeError) as exc:

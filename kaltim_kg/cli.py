@@ -351,6 +351,14 @@ engine_option = click.option(
     "(default text; env KALTIM_KG_ACCESS_LOG).",
 )
 @click.option(
+    "--allow-query-network",
+    is_flag=True,
+    default=None,
+    help="Serve even where query processes cannot drop their network (no user namespaces, "
+    "as under Docker's default seccomp profile); the lexer is then the only wall against "
+    "SERVICE (env KALTIM_KG_ALLOW_QUERY_NETWORK=1). Without it, serve refuses to start there.",
+)
+@click.option(
     "--check",
     is_flag=True,
     help="Check the store is readable, the port free and the network drop working, one line "
@@ -367,12 +375,18 @@ def serve(
     threads: int | None,
     query_workers: int | None,
     access_log: str | None,
+    allow_query_network: bool | None,
     check: bool,
     base_uri: str | None,
     engines: tuple[str, ...],
 ) -> None:
     """Serve the SPARQL endpoint and the linked data (builds the store first if empty)."""
-    from kaltim_kg.server import ensure_port_free, preflight, run_server
+    from kaltim_kg.server import (
+        ensure_port_free,
+        ensure_queries_have_no_network,
+        preflight,
+        run_server,
+    )
     from kaltim_kg.store.publish import ensure_built
 
     options = {
@@ -386,6 +400,7 @@ def serve(
         "access_log": access_log,
         "base_uri": base_uri,
         "engines": engines or None,
+        "allow_query_network": allow_query_network,
     }
     if check:  # the store is one of the things checked: do not read its base IRI first
         settings = _settings(**options)
@@ -398,6 +413,8 @@ def serve(
     with _errors():
         ensure_port_free(settings.host, settings.port)
     _in_child_process(lambda: ensure_built(settings, progress=_progress))
+    with _errors():
+        ensure_queries_have_no_network(settings)
     source = str(settings.store_dir)
     if settings.engines:
         _in_child_process(lambda: _report_engines(settings))

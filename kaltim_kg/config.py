@@ -166,6 +166,10 @@ class Settings:
     # Remote engines that answer /sparql instead of the embedded store (replicas of one
     # another): virtuoso+http://HOST:PORT or oxigraph+http://HOST:PORT. Empty: embedded.
     engines: tuple[str, ...] = ()
+    # Query processes drop their network (an empty network namespace) so that a SERVICE the
+    # lexer missed cannot connect anywhere; where the OS refuses that, `serve` refuses to
+    # start unless this says to serve anyway (the lexer is then the only wall).
+    allow_query_network: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base_uri", checked_base(self.base_uri))
@@ -225,6 +229,12 @@ def _range_problem(name: str, value: object, wanted: str) -> str:
 
 def _coerce(name: str, raw: str, annotation: Any) -> Any:
     kind = str(annotation)
+    if kind == "bool":
+        if raw.strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.strip().lower() in ("0", "false", "no", "off"):
+            return False
+        raise ValueError(f"{ENV_PREFIX}{name.upper()}: not 1/0, true/false: {raw!r}")
     if kind.startswith("tuple"):  # a list of words (KALTIM_KG_ENGINES="URL URL")
         return tuple(raw.replace(",", " ").split())
     try:

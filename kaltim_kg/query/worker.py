@@ -309,19 +309,27 @@ def run_job(store: pyoxigraph.Store, job: Job) -> Reply:
         return Reply(error="engine", message="the engine failed on this query")
 
 
-def _drop_network() -> None:
-    """Best effort: move this process into an empty network namespace (no route anywhere).
+# The exit status of a query process that could not drop its network and was not allowed
+# to keep it: it answers nothing (the pool says why, `serve` refuses to start).
+EXIT_NETWORK_KEPT = 3
+
+
+def drop_network() -> bool:
+    """Move this process into an empty network namespace (no route anywhere); True if it is.
 
     A second wall behind the SERVICE check: even a query the lexer missed cannot connect.
-    Needs root or unprivileged user namespaces; silently skipped where neither is allowed.
+    Needs root or unprivileged user namespaces (refused, for one, under Docker's default
+    seccomp profile).
     """
     clone_newuser, clone_newnet = 0x10000000, 0x40000000
+    before = os.readlink("/proc/self/ns/net")
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         if libc.unshare(clone_newnet) != 0:
             libc.unshare(clone_newuser | clone_newnet)
     except (OSError, AttributeError):
-        pass
+        return False
+    return os.readlink("/proc/self/ns/net") != before
 
 
 class _OpenStore:
@@ -428,6 +436,7 @@ def serve_jobs(
     memory_mb: int = 0,
     memory_quads: int = 0,
     parent: int | None = None,
+    allow_network: bool = False,
 ) -> None:
     """Answer jobs from the pipe until it closes, on a thread with a deep stack.
 
@@ -435,7 +444,9 @@ def serve_jobs(
     overflows the main thread's 8 MB stack and kills the process. The reserved stack is
     virtual memory; only the depth a query really uses is ever touched.
     """
-    _drop_network()  # before any thread: unsharing a user namespace needs a single thread
+    # Before any thread: unsharing a user namespace needs a single thread. Fail closed.
+    if not drop_network() and not allow_network:
+        os._exit(EXIT_NETWORK_KEPT)
     # The server names itself: read here, our parent may already be gone (a server killed
     # while we were still starting), and a job it queued before dying would run for as long
     # as the query lasts, with nobody left to kill us.
@@ -501,4 +512,5 @@ if __name__ == "__main__":
         int(sys.argv[3]),
         int(sys.argv[4]),
         int(sys.argv[5]) if len(sys.argv) > 5 else None,
+        len(sys.argv) > 6 and sys.argv[6] == "allow-network",
     )

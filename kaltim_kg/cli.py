@@ -135,16 +135,14 @@ def validate(
 
     Exit 0: conforms; 1: does not conform; 2: error (unreadable input).
     """
-    from kaltim_kg.graph.build import ontology_graph
-    from kaltim_kg.graph.validate import validate_graph
-    from kaltim_kg.store.publish import check
+    from kaltim_kg.store.publish import check, check_rdf
 
     settings = _settings(data_dir=data_dir, base_uri=base_uri)
     rdf_files = [f for f in files if f.suffix not in (".yaml", ".yml")]
     yaml_files = [f for f in files if f.suffix in (".yaml", ".yml")]
     with _errors():
-        if rdf_files:
-            report = validate_graph(_parse_rdf(rdf_files), ontology=ontology_graph())
+        if rdf_files:  # as `load` checks them: beside the curated facts, same rules
+            report = check_rdf(settings, _parse_rdf(rdf_files))
         else:
             _, _, report = check(settings, yaml_files or None)
     if fmt == "turtle":

@@ -7,7 +7,15 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, XSD
 
-from kaltim_kg.catalog.metadata import DESCRIPTION, EXAMPLE_KEY, LICENSE, TITLE, Release, Site
+from kaltim_kg.catalog.metadata import (
+    DESCRIPTION,
+    EXAMPLE_KEY,
+    LICENSE,
+    TITLE,
+    Release,
+    Site,
+    stable_node,
+)
 from kaltim_kg.namespaces import VOID, normalise_base
 from kaltim_kg.store.statistics import COUNTS, LINK_TARGETS
 
@@ -67,12 +75,12 @@ def void_graph(site: Site, release: Release) -> Graph:
         graph.add((dataset, VOID.vocabulary, URIRef(vocabulary)))
     _count(graph, dataset, stats.get("dataset", {}))
     for iri, entities in stats.get("class_partitions", {}).items():
-        partition = BNode()
+        partition = stable_node("class", iri)
         graph.add((dataset, VOID.classPartition, partition))
         graph.add((partition, VOID["class"], URIRef(iri)))
         graph.add((partition, VOID.entities, Literal(int(entities), datatype=XSD.integer)))
     for iri, triples in stats.get("property_partitions", {}).items():
-        partition = BNode()
+        partition = stable_node("property", iri)
         graph.add((dataset, VOID.propertyPartition, partition))
         graph.add((partition, VOID.property, URIRef(iri)))
         graph.add((partition, VOID.triples, Literal(int(triples), datatype=XSD.integer)))

@@ -12,6 +12,7 @@ from kaltim_kg.errors import ResultNotRepresentable
 from kaltim_kg.web import (
     catalog,
     current,
+    datasets,
     documentation,
     downloads,
     home,
@@ -33,6 +34,7 @@ BLUEPRINTS = (
     documentation,
     downloads,
     catalog,
+    datasets,
     home,
     reconcile,
     metrics,

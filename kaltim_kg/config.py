@@ -172,8 +172,8 @@ class Settings:
     # URL it writes: redirects, download links, DCAT, VoID. None: from the request, whose
     # Host must then name this server (see web/public_address.py).
     public_url: str | None = None
-    # Proxies (addresses or CIDR networks) whose X-Forwarded-For/-Proto/-Host/-Port/-Prefix
-    # headers are believed; from any other peer they are ignored.
+    # Proxies (addresses or CIDR networks) whose X-Forwarded-For/-Proto/-Host/-Port headers
+    # are believed; from any other peer they are ignored.
     trusted_proxy: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
@@ -197,7 +197,8 @@ class Settings:
 
 
 def checked_public_url(url: str) -> str:
-    """`url` ending in "/", or ValueError: an absolute http(s) URL with a host, no query."""
+    """`url` as "scheme://host[:port]/", or ValueError: an absolute http(s) URL of a host's
+    root, no query."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"public URL must be an absolute http(s) URL: {url!r}")
@@ -207,8 +208,9 @@ def checked_public_url(url: str) -> str:
         parts.port  # noqa: B018 -- raises on a port that is not a number
     except ValueError:
         raise ValueError(f"public URL has a bad port: {url!r}") from None
-    path = parts.path if parts.path.endswith("/") else parts.path + "/"
-    return f"{parts.scheme}://{parts.netloc.lower()}{path}"
+    if parts.path not in ("", "/"):  # pages link to absolute paths (/id/..., /sparql)
+        raise ValueError(f"public URL must be the root of its host, without a path: {url!r}")
+    return f"{parts.scheme}://{parts.netloc.lower()}/"
 
 
 def checked_networks(proxies: tuple[str, ...] | list[str] | str) -> tuple[str, ...]:

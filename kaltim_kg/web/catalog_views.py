@@ -102,10 +102,26 @@ def _number(graph: Graph, subject: Node, predicate: URIRef) -> int:
     return int(value.toPython()) if isinstance(value, Literal) else 0
 
 
+# Licences by the names people know them by (the store labels only its own things).
+LICENCE_NAMES = {
+    "https://creativecommons.org/licenses/by/4.0/": "CC BY 4.0",
+    "https://creativecommons.org/licenses/by-sa/4.0/": "CC BY-SA 4.0",
+    "https://creativecommons.org/publicdomain/zero/1.0/": "CC0 1.0",
+    "http://opendatacommons.org/licenses/odbl/1-0/": "ODbL 1.0",
+}
+
+
 def _link(presenter: Presenter, node: Node | None) -> Value | None:
     if isinstance(node, URIRef):
-        return presenter.iri_value(str(node))
+        return link_to(presenter, str(node))
     return None
+
+
+def link_to(presenter: Presenter, iri: str) -> Value:
+    """A term's link as pages show it; a known licence by its short name."""
+    value = presenter.iri_value(iri)
+    name = LICENCE_NAMES.get(iri)
+    return replace(value, text=name) if name else value
 
 
 def overview(void: Graph, dataset: URIRef, presenter: Presenter, release: Release) -> Overview:

@@ -25,7 +25,7 @@ from kaltim_kg.graph.describe import exists
 from kaltim_kg.namespaces import normalise_base
 from kaltim_kg.web import current
 from kaltim_kg.web.catalog import OFFERS, answer, links, presenter, release, site
-from kaltim_kg.web.catalog_views import counts_of, overview, service_view
+from kaltim_kg.web.catalog_views import counts_of, link_to, overview, service_view
 from kaltim_kg.web.negotiation import HTML, TURTLE, choose_format, plain
 from kaltim_kg.web.service_description import service_graph
 from kaltim_kg.web.texts import request_language
@@ -66,18 +66,24 @@ class GraphClasses:
 _CLASSES = GraphClasses()
 
 
-def _examples(store: pyoxigraph.Store, graph: str, base_uri: str) -> list[str]:
-    """A few of our resources the graph types, in storage order (no scan)."""
+def _examples(
+    store: pyoxigraph.Store, graph: str, classes: dict[str, int], base_uri: str
+) -> list[str]:
+    """One of our resources of each of the graph's most common classes, up to EXAMPLES
+    (each found with one index lookup, no scan)."""
     found: list[str] = []
     prefix = f"{base_uri}id/"
-    for quad in store.quads_for_pattern(None, NamedNode(str(RDF.type)), None, NamedNode(graph)):
-        subject = quad.subject
-        if isinstance(subject, NamedNode) and subject.value.startswith(prefix):
-            thing = subject.value.partition("#")[0]
-            if thing not in found:
-                found.append(thing)
-            if len(found) >= EXAMPLES:
-                break
+    kind = NamedNode(str(RDF.type))
+    for cls in sorted(classes, key=lambda c: (-classes[c], c)):
+        for quad in store.quads_for_pattern(None, kind, NamedNode(cls), NamedNode(graph)):
+            subject = quad.subject
+            if isinstance(subject, NamedNode) and subject.value.startswith(prefix):
+                thing = subject.value.partition("#")[0]
+                if thing not in found:
+                    found.append(thing)
+                    break
+        if len(found) >= EXAMPLES:
+            break
     return found
 
 
@@ -127,11 +133,13 @@ def named_graph(name: str) -> Response:
                 ((show.iri_value(c), n) for c, n in facts.classes.items()),
                 key=lambda pair: (-pair[1], pair[0].text),
             ),
-            "examples": [show.iri_value(e) for e in _examples(opened.store, iri, base)],
+            "examples": [
+                show.iri_value(e) for e in _examples(opened.store, iri, dict(facts.classes), base)
+            ],
             "source": show.iri_value(facts.source) if facts.source else None,
             "source_url": _article_url(opened.store, facts.source),
             "loaded": about.loaded_graphs.get(iri, {}),
-            "licence": show.iri_value(str(graph.value(URIRef(iri), DCTERMS.license))),
+            "licence": link_to(show, str(graph.value(URIRef(iri), DCTERMS.license))),
             "modified": str(graph.value(URIRef(iri), DCTERMS.modified)),
             "dumps": {
                 "turtle": _construct_url(iri, "turtle"),

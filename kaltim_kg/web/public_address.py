@@ -4,10 +4,10 @@ Redirects, download links, DCAT, VoID, the dumps listing and cached results are 
 from the WSGI environ (`request.url_root`, `url_for(_external=True)`), so this middleware
 fixes the environ before the app sees it:
 
-- with `Settings.public_url`, the scheme, host, port and path prefix are that URL's, for
-  every request; `Host` and `X-Forwarded-*` from clients are ignored;
+- with `Settings.public_url`, the scheme, host and port are that URL's, for every request;
+  `Host` and `X-Forwarded-*` from clients are ignored;
 - otherwise, from a peer in `Settings.trusted_proxy`, werkzeug's ProxyFix believes one hop
-  of `X-Forwarded-For/-Proto/-Host/-Port/-Prefix`;
+  of `X-Forwarded-For/-Proto/-Host/-Port` (not `-Prefix`: the site lives at a host's root);
 - otherwise `X-Forwarded-*` is ignored and `Host` must name this server (a loopback name or
   the address it listens on, any port): a forged one is a 400, so it never reaches a page, a
   redirect or a cache. `/health` and `/metrics` write no URLs and answer any `Host`, for
@@ -58,7 +58,7 @@ class PublicAddress:
 
     def __init__(self, app: WSGIApp, settings: Settings) -> None:
         self.app = app
-        self.proxied = ProxyFix(app, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=1)
+        self.proxied = ProxyFix(app, x_for=1, x_proto=1, x_host=1, x_port=1, x_prefix=0)
         self.trusted = tuple(ipaddress.ip_network(n) for n in settings.trusted_proxy)
         self.public = urlsplit(settings.public_url) if settings.public_url else None
         own = {settings.host.lower().strip("[]")} - WILDCARD_HOSTS
@@ -107,12 +107,7 @@ class PublicAddress:
         environ["HTTP_HOST"] = public.netloc
         environ["SERVER_NAME"] = public.hostname
         environ["SERVER_PORT"] = str(public.port or (443 if public.scheme == "https" else 80))
-        prefix = public.path.rstrip("/")
-        if prefix:
-            path = environ.get("PATH_INFO", "")
-            if path == prefix or path.startswith(prefix + "/"):  # the proxy kept the prefix
-                environ["PATH_INFO"] = path[len(prefix) :] or "/"
-            environ["SCRIPT_NAME"] = prefix
+        environ["SCRIPT_NAME"] = ""
 
     @staticmethod
     def _refuse(host: str) -> Response:

@@ -156,6 +156,10 @@ def test_the_void_page_shows_the_void_counts(client):
         assert link.attrs["href"] == "/graph/" + iri.removeprefix(f"{BASE}graph/")
         triples = void.value(URIRef(iri), VOID.triples).toPython()
         assert int(text(row.children[1]).replace(",", "")) == triples
+    # graphs by what people know them as, not by their IRIs
+    names = {iri: text(find(parse_html_of(row.children[0]), "a")[0]) for iri, row in rows.items()}
+    assert names[f"{BASE}graph/reference"].startswith("Reference data")
+    assert names[f"{BASE}graph/{ARTICLE}"].startswith("Despite the Pandemic")
 
 
 def test_the_service_page_lists_the_graphs_the_description_names(client, settings):

@@ -124,6 +124,33 @@ def link_to(presenter: Presenter, iri: str) -> Value:
     return replace(value, text=name) if name else value
 
 
+# The graphs `build` writes beside the articles' own, by what they hold.
+BUILT_GRAPHS = {
+    "en": {
+        "reference": "Reference data: countries, world regions, provinces, commodities, HS codes",
+        "ontology": "The kaltim-kg ontology",
+    },
+    "id": {
+        "reference": "Data rujukan: negara, kawasan dunia, provinsi, komoditas, kode HS",
+        "ontology": "Ontologi kaltim-kg",
+    },
+}
+
+
+def graph_heading(presenter: Presenter, release: Release, iri: str) -> str:
+    """A graph by what people know it as: its article's title, what a built graph holds, an
+    imported table's title, else its IRI."""
+    base = presenter.base_uri
+    name = iri.removeprefix(f"{base}graph/")
+    if name != iri:
+        article = presenter.labels.label(f"{base}id/source/{name}")
+        known = BUILT_GRAPHS[presenter.labels.lang].get(name)
+        if article or known:
+            return article or known  # type: ignore[return-value]
+    title = release.loaded_graphs.get(iri, {}).get("title")
+    return str(title) if title else iri
+
+
 def overview(void: Graph, dataset: URIRef, presenter: Presenter, release: Release) -> Overview:
     """The dataset, its graphs, classes, properties and links, from its VoID graph."""
     lang = presenter.labels.lang
@@ -134,7 +161,10 @@ def overview(void: Graph, dataset: URIRef, presenter: Presenter, release: Releas
         about = release.loaded_graphs.get(str(subset), {})
         graphs.append(
             GraphRow(
-                link=presenter.iri_value(str(subset)),
+                link=replace(
+                    presenter.iri_value(str(subset)),
+                    text=graph_heading(presenter, release, str(subset)),
+                ),
                 iri=str(subset),
                 triples=_number(void, subset, VOID.triples),
                 entities=_number(void, subset, VOID.entities),
@@ -266,16 +296,17 @@ def _local_name(node: Node) -> str:
     return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def service_view(sd: Graph, presenter: Presenter) -> ServiceView:
+def service_view(sd: Graph, presenter: Presenter, release: Release) -> ServiceView:
     """The SPARQL service description: what the endpoint speaks, and its graphs."""
     service = next(sd.subjects(RDF.type, SD.Service))
     dataset = sd.value(service, SD.defaultDataset)
     graphs = []
     for named in sd.objects(dataset, SD.namedGraph):
         described = sd.value(named, SD.graph)
+        name = str(sd.value(named, SD.name))
         graphs.append(
             Counted(
-                presenter.iri_value(str(sd.value(named, SD.name))),
+                replace(presenter.iri_value(name), text=graph_heading(presenter, release, name)),
                 _number(sd, described, VOID.triples),
             )
         )

@@ -20,12 +20,18 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import DCTERMS
 
 from kaltim_kg.catalog.records import GraphFacts, dataset_record, graph_record
-from kaltim_kg.catalog.void import graph_title, void_graph
+from kaltim_kg.catalog.void import void_graph
 from kaltim_kg.graph.describe import exists
 from kaltim_kg.namespaces import normalise_base
 from kaltim_kg.web import current
 from kaltim_kg.web.catalog import OFFERS, answer, links, presenter, release, site
-from kaltim_kg.web.catalog_views import counts_of, link_to, overview, service_view
+from kaltim_kg.web.catalog_views import (
+    counts_of,
+    graph_heading,
+    link_to,
+    overview,
+    service_view,
+)
 from kaltim_kg.web.negotiation import HTML, TURTLE, choose_format, plain
 from kaltim_kg.web.service_description import service_graph
 from kaltim_kg.web.texts import request_language
@@ -127,7 +133,7 @@ def named_graph(name: str) -> Response:
         show = presenter(request_language())
         page["named"] = {
             "iri": iri,
-            "title": show.labels.label(source) if facts.source else graph_title(about, iri),
+            "title": graph_heading(show, about, iri),
             "counts": counts_of(stats[iri]),
             "classes": sorted(
                 ((show.iri_value(c), n) for c, n in facts.classes.items()),
@@ -160,7 +166,7 @@ def service() -> Response:
     graph = service_graph(endpoint, generation.manifest, current.settings())
     page = {}
     if fmt is HTML:
-        page["view"] = service_view(graph, presenter(request_language()))
+        page["view"] = service_view(graph, presenter(request_language()), release())
     return answer(graph, fmt, "ld_service.html", links("datasets.service"), **page)
 
 

@@ -246,4 +246,5 @@ def test_bad_settings_are_refused(name, value, reason):
 def test_serve_refuses_bad_addresses_in_one_line(tmp_path, args):
     result = CliRunner().invoke(main, ["serve", "--check", "--store", str(tmp_path), *args])
     assert result.exit_code == 2
-    assert "public URL" in result.output or "trusted proxy" in result.output
+    assert f"{args[0]} (env KALTIM_KG_{args[0][2:].upper().replace('-', '_')})" in result.output
+    assert repr(args[1]) in result.output

@@ -23,7 +23,7 @@ from kaltim_kg.namespaces import mint_iri
 from kaltim_kg.store.authority import borrowed_authority
 from kaltim_kg.store.dumps import write_dumps
 from kaltim_kg.store.generations import Generation, Staging, StoreDir
-from kaltim_kg.store.loader import BytesProgress, load_file, plan_sources
+from kaltim_kg.store.loader import BytesProgress, keep_each_triple_once, load_file, plan_sources
 from kaltim_kg.store.statistics import compute_statistics
 
 Progress = Callable[[str], None]
@@ -232,6 +232,11 @@ def load(
             for built_graph in owned:
                 if counts.get(built_graph) != before.get(built_graph):
                     raise LoadError(f"the files write into graph {built_graph}, which `build` owns")
+            written = sorted({g for g, n in counts.items() if before.get(g) != n})
+            if written:
+                progress("keeping each triple in one graph")
+                keep_each_triple_once(store, written, counts)
+                counts = graph_counts(store)
             changed = sorted({g for g, n in counts.items() if before.get(g) != n})
             changed += [s.graph for s in sources if s.graph in counts and s.graph not in changed]
             # Always, even without --validate: loaded data cannot speak for an article.

@@ -362,6 +362,21 @@ engine_option = click.option(
     help="Check the store is readable, the port free and the network drop working, one line "
     "each; exit 0 if all pass, 1 if not, without serving.",
 )
+@click.option(
+    "--public-url",
+    metavar="URL",
+    help="The address users reach this server at (https://data.example.org/): every "
+    "redirect, download link, DCAT and VoID uses it, never the request's Host (env "
+    "KALTIM_KG_PUBLIC_URL).",
+)
+@click.option(
+    "--trusted-proxy",
+    "trusted_proxy",
+    multiple=True,
+    metavar="ADDRESS",
+    help="A proxy (IP address or CIDR) whose X-Forwarded-* headers are believed; repeat for "
+    "more (env KALTIM_KG_TRUSTED_PROXY, space or comma separated).",
+)
 @base_option
 @engine_option
 def serve(
@@ -375,6 +390,8 @@ def serve(
     access_log: str | None,
     allow_query_network: bool | None,
     check: bool,
+    public_url: str | None,
+    trusted_proxy: tuple[str, ...],
     base_uri: str | None,
     engines: tuple[str, ...],
 ) -> None:
@@ -398,6 +415,8 @@ def serve(
         "access_log": access_log,
         "base_uri": base_uri,
         "engines": engines or None,
+        "public_url": public_url,
+        "trusted_proxy": trusted_proxy or None,
         "allow_query_network": allow_query_network,
     }
     if check:  # the store is one of the things checked: do not read its base IRI first
@@ -418,6 +437,8 @@ def serve(
         _in_child_process(lambda: _report_engines(settings))
         source = " + ".join(settings.engines) + f" (pages and dumps from {settings.store_dir})"
     click.echo(f"serving {source} on http://{settings.host}:{settings.port}/sparql", err=True)
+    if settings.public_url:
+        _progress(f"public address: {settings.public_url}")
     _progress(_chosen(settings))
     run_server(settings)
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from kaltim_kg.namespaces import DEFAULT_BASE_URI, checked_base
 
@@ -166,6 +168,13 @@ class Settings:
     # Remote engines that answer /sparql instead of the embedded store (replicas of one
     # another): virtuoso+http://HOST:PORT or oxigraph+http://HOST:PORT. Empty: embedded.
     engines: tuple[str, ...] = ()
+    # The one address this server is reached at (https://data.example.org/), used in every
+    # URL it writes: redirects, download links, DCAT, VoID. None: from the request, whose
+    # Host must then name this server (see web/public_address.py).
+    public_url: str | None = None
+    # Proxies (addresses or CIDR networks) whose X-Forwarded-For/-Proto/-Host/-Port headers
+    # are believed; from any other peer they are ignored.
+    trusted_proxy: tuple[str, ...] = ()
     # Query processes drop their network (an empty network namespace) so that a SERVICE the
     # lexer missed cannot connect anywhere; where the OS refuses that, `serve` refuses to
     # start unless this says to serve anyway (the lexer is then the only wall).
@@ -177,6 +186,9 @@ class Settings:
         if self.data_dir is not None:
             object.__setattr__(self, "data_dir", Path(self.data_dir).expanduser())
         object.__setattr__(self, "engines", tuple(self.engines))
+        if self.public_url is not None:
+            object.__setattr__(self, "public_url", checked_public_url(self.public_url))
+        object.__setattr__(self, "trusted_proxy", checked_networks(self.trusted_proxy))
         problems = list(_out_of_range(self))
         if problems:
             raise ValueError("; ".join(problems))
@@ -189,6 +201,41 @@ class Settings:
     def with_overrides(self, **overrides: Any) -> Settings:
         """Return a copy with the given non-None values applied."""
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+_PUBLIC_URL = f"--public-url (env {ENV_PREFIX}PUBLIC_URL)"
+
+
+def checked_public_url(url: str) -> str:
+    """`url` as "scheme://host[:port]/", or ValueError: an absolute http(s) URL of a host's
+    root, no query."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{_PUBLIC_URL} must be an absolute http(s) URL, not {url!r}")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"{_PUBLIC_URL} must have no query, fragment or credentials: {url!r}")
+    try:
+        parts.port  # noqa: B018 -- raises on a port that is not a number
+    except ValueError:
+        raise ValueError(f"{_PUBLIC_URL} has a port that is not a number: {url!r}") from None
+    if parts.path not in ("", "/"):  # pages link to absolute paths (/id/..., /sparql)
+        raise ValueError(f"{_PUBLIC_URL} must be the root of its host, without a path: {url!r}")
+    return f"{parts.scheme}://{parts.netloc.lower()}/"
+
+
+def checked_networks(proxies: tuple[str, ...] | list[str] | str) -> tuple[str, ...]:
+    """Each proxy as a normalised network ("10.0.0.1/32"), or ValueError naming the bad one."""
+    words = proxies.replace(",", " ").split() if isinstance(proxies, str) else proxies
+    networks = []
+    for word in words:
+        try:
+            networks.append(str(ipaddress.ip_network(word.strip(), strict=False)))
+        except ValueError:
+            raise ValueError(
+                f"--trusted-proxy (env {ENV_PREFIX}TRUSTED_PROXY) must be an IP address or "
+                f"CIDR network, not {word!r}"
+            ) from None
+    return tuple(networks)
 
 
 # Each number a setting may take: (least, greatest); None leaves that side open. Checked

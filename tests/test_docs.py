@@ -5,11 +5,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kaltim_kg.web import catalog, documentation, downloads, home, resources, world_map
+from kaltim_kg.web import (
+    catalog,
+    datasets,
+    documentation,
+    downloads,
+    home,
+    resources,
+    world_map,
+)
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 DOCUMENTED_BLUEPRINTS = {
-    m.bp.name for m in (resources, documentation, downloads, catalog, home, world_map)
+    m.bp.name for m in (resources, documentation, downloads, catalog, datasets, home, world_map)
 }
 
 

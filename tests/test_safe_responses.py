@@ -34,6 +34,13 @@ ROUTES = [
     ("GET", "/dumps/", {"Accept": "text/html"}),
     ("GET", "/.well-known/void", {}),
     ("GET", "/catalog", {}),
+    ("GET", "/catalog", {"Accept": "text/html"}),
+    ("GET", "/.well-known/void", {"Accept": "text/html"}),
+    ("GET", "/dataset", {"Accept": "text/html"}),
+    ("GET", "/graph/reference", {"Accept": "text/html"}),
+    ("GET", "/graph/no-such-graph", {"Accept": "text/html"}),
+    ("GET", "/sparql/service", {"Accept": "text/html"}),
+    ("GET", "/catalog", {"Host": "forged.example"}),
     ("GET", "/health", {}),
     ("GET", "/no/such/page<script>", {}),
     ("DELETE", "/health", {}),
@@ -95,7 +102,14 @@ def test_the_same_resource_in_turtle_is_served(odd_store):
 
 
 def test_well_formed_rdfxml_parses(client):
-    for path in ("/id/country/JP.rdf", "/.well-known/void?format=rdfxml", "/catalog?format=rdfxml"):
+    for path in (
+        "/id/country/JP.rdf",
+        "/.well-known/void?format=rdfxml",
+        "/catalog?format=rdfxml",
+        "/dataset?format=rdfxml",
+        "/graph/reference?format=rdfxml",
+        "/sparql/service?format=rdfxml",
+    ):
         response = client.get(path)
         assert response.status_code == 200, path
         assert len(Graph().parse(data=response.get_data(), format="xml")) > 0

@@ -57,7 +57,7 @@ ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
 _CACHE_EXTENSION = "kaltim_kg_result_cache"
 _CLIENTS_EXTENSION = "kaltim_kg_client_limit"
 RETRY_AFTER_TOO_MANY = "2"  # seconds: a client's running query usually answers by then
-MAX_REASON = 160
+MAX_REASON = 600  # room for an unknown prefix and the predeclared ones (query/scan.py)
 PAGE_CSP = (
     "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "font-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"

@@ -34,6 +34,9 @@ CHECKED_PAGES = [
     ("/id/cohort/2020-ipska-exporters.html?lang=id", "cohort-id.png"),
     ("/sparql?lang=en", "query.png"),
     ("/sparql?lang=id", "query-id.png"),
+    ("/catalog?lang=en", "catalog.png"),
+    ("/dataset?lang=id", "dataset-id.png"),
+    ("/.well-known/void?lang=en", "void.png"),
 ]
 FLAGS = [
     "--headless",

@@ -36,26 +36,40 @@ class Shape:
     area: float  # in square pixels of the projected map
 
 
+def decode_arc(arc: list[list[float]], transform: dict | None) -> list[Point]:
+    """One arc as absolute longitude/latitude points (undo the quantisation and deltas)."""
+    if transform is None:
+        return [(float(p[0]), float(p[1])) for p in arc]
+    (sx, sy), (tx, ty) = transform["scale"], transform["translate"]
+    x = y = 0
+    points = []
+    for dx, dy, *_ in arc:
+        x += dx
+        y += dy
+        points.append((x * sx + tx, y * sy + ty))
+    return points
+
+
 def decode_arcs(topology: dict) -> list[list[Point]]:
-    """Every arc as absolute longitude/latitude points (undo the quantisation and deltas)."""
-    transform = topology.get("transform")
-    arcs = []
-    for arc in topology["arcs"]:
-        if transform is None:
-            arcs.append([(float(p[0]), float(p[1])) for p in arc])
-            continue
-        (sx, sy), (tx, ty) = transform["scale"], transform["translate"]
-        x = y = 0
-        points = []
-        for dx, dy, *_ in arc:
-            x += dx
-            y += dy
-            points.append((x * sx + tx, y * sy + ty))
-        arcs.append(points)
-    return arcs
+    """Every arc of a topology, decoded."""
+    return [decode_arc(arc, topology.get("transform")) for arc in topology["arcs"]]
 
 
-def ring_points(indices: Sequence[int], arcs: list[list[Point]]) -> Ring:
+class LazyArcs:
+    """Arcs decoded when a ring first needs them: the 1:50m file is read for a few countries."""
+
+    def __init__(self, topology: dict) -> None:
+        self._raw = topology["arcs"]
+        self._transform = topology.get("transform")
+        self._decoded: dict[int, list[Point]] = {}
+
+    def __getitem__(self, index: int) -> list[Point]:
+        if index not in self._decoded:
+            self._decoded[index] = decode_arc(self._raw[index], self._transform)
+        return self._decoded[index]
+
+
+def ring_points(indices: Sequence[int], arcs: list[list[Point]] | LazyArcs) -> Ring:
     """Join a ring's arcs into one closed list of points (shared ends kept once)."""
     ring: Ring = []
     for index in indices:
@@ -64,7 +78,7 @@ def ring_points(indices: Sequence[int], arcs: list[list[Point]]) -> Ring:
     return ring
 
 
-def polygons(geometry: dict, arcs: list[list[Point]]) -> list[list[Ring]]:
+def polygons(geometry: dict, arcs: list[list[Point]] | LazyArcs) -> list[list[Ring]]:
     """A Polygon or MultiPolygon geometry as polygons of rings (outer ring first)."""
     if geometry["type"] == "Polygon":
         parts = [geometry["arcs"]]
@@ -165,13 +179,13 @@ def ring_area(ring: Ring, frame: Frame) -> tuple[float, Point]:
     return abs(area) / 2, (cx / (3 * area), cy / (3 * area))
 
 
-def shapes_of(topology: dict, frame: Frame) -> dict[str, Shape]:
-    """Each country of a world-atlas topology with an ISO numeric id, Antarctica excepted."""
-    arcs = decode_arcs(topology)
+def shapes_of(topology: dict, frame: Frame, skip: frozenset[str] = frozenset()) -> dict[str, Shape]:
+    """Each country of a world-atlas topology with an ISO numeric id, but Antarctica and `skip`."""
+    arcs = LazyArcs(topology)
     shapes = {}
     for geometry in topology["objects"]["countries"]["geometries"]:
         numeric = geometry.get("id")
-        if not numeric or numeric == ANTARCTICA:
+        if not numeric or numeric == ANTARCTICA or numeric in skip:
             continue
         parts = polygons(geometry, arcs)
         rings = [
@@ -192,6 +206,5 @@ def world(width: float = 960) -> tuple[Frame, dict[str, Shape], dict[str, Shape]
     """The bundled map's shapes, and the small countries only the 1:50m file has."""
     frame = Frame(width)
     shapes = shapes_of(json.loads(MAP_FILE.read_text(encoding="utf-8")), frame)
-    detailed = shapes_of(json.loads(SMALL_FILE.read_text(encoding="utf-8")), frame)
-    small = {code: shape for code, shape in detailed.items() if code not in shapes}
+    small = shapes_of(json.loads(SMALL_FILE.read_text(encoding="utf-8")), frame, frozenset(shapes))
     return frame, shapes, small

@@ -137,7 +137,9 @@ class Reference:
     regencies: dict[str, Regency] = field(default_factory=dict)
     hs: dict[str, HSConcept] = field(default_factory=dict)
     currencies: dict[str, Currency] = field(default_factory=dict)
-    _country_names: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _country_names: dict[str, str] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         # One lookup table of every code and name; the first country to claim a name keeps

@@ -1,7 +1,9 @@
 """Seeded synthetic export statistics in our vocabulary: BPS-style monthly flows at any scale.
 
-Flows run over provinces (the shipped regions) x synthetic HS subheadings x destination
-countries (the shipped countries) x months, each with a value in rupiah and a net weight.
+Flows run over provinces x synthetic HS subheadings x destination countries x months, each
+with a value in rupiah and a net weight. The provinces and countries are the ones the curated
+articles name (`PROVINCES`, `COUNTRIES`), not the whole vocabularies, so synthetic
+statistics keep the shape the benchmarks in bench/RESULTS.md were measured on.
 Output is N-Triples, written line by line (constant memory), the same bytes for the same
 seed and size, and conforming to shapes/kaltim-shapes.ttl on its own: the file carries the
 reference descriptions and a source record the flows point at, so it validates standalone.
@@ -13,7 +15,7 @@ import gzip
 import math
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
@@ -21,9 +23,39 @@ from rdflib import Graph
 
 from kaltim_kg.facts.reference import Reference, load_reference
 
-# Reuse the builder's reference statements so synthetic files describe countries exactly as builds do.
-from kaltim_kg.graph.build import _Builder
-from kaltim_kg.namespaces import DEFAULT_BASE_URI, KKG, PROV, RDF, RDFS, SCHEMA, XSD, normalise_base
+# Reuse the vocabulary writers so synthetic files describe places exactly as builds do.
+from kaltim_kg.graph.vocabularies import countries as write_countries
+from kaltim_kg.graph.vocabularies import provinces as write_provinces
+from kaltim_kg.namespaces import (
+    DEFAULT_BASE_URI,
+    KKG,
+    PROV,
+    RDF,
+    RDFS,
+    SCHEMA,
+    XSD,
+    mint_iri,
+    normalise_base,
+)
+
+PROVINCES = ("ID-BA", "ID-KI", "ID-KS", "ID-ST")
+COUNTRIES = (
+    "CN",
+    "DE",
+    "GB",
+    "IN",
+    "IS",
+    "IT",
+    "JP",
+    "KR",
+    "MY",
+    "NL",
+    "PK",
+    "SG",
+    "TW",
+    "US",
+    "ZA",
+)
 
 TRIPLES_PER_FLOW = 11
 FIRST_YEAR = 2010
@@ -86,9 +118,8 @@ class _Plan:
 
 
 def _plan(triples: int, reference: Reference) -> _Plan:
-    regions = sorted(reference.regions)
-    home = {reference.regions[r].country for r in regions}
-    countries = sorted(c for c in reference.countries if c not in home)
+    regions = sorted(r for r in PROVINCES if r in reference.regions)
+    countries = sorted(c for c in COUNTRIES if c in reference.countries)
     flows = max(1, triples // TRIPLES_PER_FLOW)
     per_commodity_year = len(regions) * len(countries) * 12
     commodities = min(MAX_COMMODITIES, max(1, math.ceil(flows / per_commodity_year)))
@@ -118,9 +149,15 @@ class _Writer:
 
 
 def _header_lines(reference: Reference, base: str) -> list[str]:
-    """The reference descriptions (countries, regions) exactly as `build` states them, sorted."""
+    """The places the flows name (countries, provinces) exactly as `build` states them, sorted."""
     graph = Graph()
-    _Builder(base).reference(graph, reference)
+    named = replace(
+        reference,
+        countries={c: reference.countries[c] for c in (*COUNTRIES, "ID")},  # ID: the provinces'
+        regions={r: reference.regions[r] for r in PROVINCES},
+    )
+    write_countries(graph, named, lambda kind, key: mint_iri(kind, key, base))
+    write_provinces(graph, named, lambda kind, key: mint_iri(kind, key, base))
     data = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
     return sorted({line + "\n" for line in data.splitlines() if line.strip()})
 

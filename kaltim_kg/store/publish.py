@@ -120,7 +120,9 @@ def build(
     """
     progress("reading facts")
     _, built, report = check(settings, paths)
-    progress("validating against SHACL shapes")
+    progress(
+        f"validated against SHACL shapes ({len(built.dataset)} triples, {report.seconds:.1f} s)"
+    )
     if not report.conforms:
         raise ValidationFailed(report.lines, report.text)
     store_dir = StoreDir(settings.store_dir)

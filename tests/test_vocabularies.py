@@ -245,6 +245,7 @@ def test_flows_say_the_hs_edition_of_their_year(store):
     assert editions["2020"] == "HS2017"
     assert editions.get("2022", "HS2022") == "HS2022"
     assert hs_edition(2020) == "HS2017" and hs_edition(2022) == "HS2022"
+    assert hs_edition(2011) is None  # HS 2007 was in force: not named here, so not claimed
     assert count(store, "?x a kkg:ExportFlow FILTER NOT EXISTS { ?x kkg:hsEdition ?e }") == 0
 
 

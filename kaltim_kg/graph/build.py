@@ -212,7 +212,9 @@ class _Builder:
                 graph.add((node, KKG.exporter, self.iri("cohort", exporter.cohort_key)))
             add_period(graph, node, flow.period)
             # the HS edition the flow's year was classified in (2020: HS 2017)
-            graph.add((node, KKG.hsEdition, self.iri("hs", hs_edition(flow.period.year))))
+            edition = hs_edition(flow.period.year)
+            if edition is not None:
+                graph.add((node, KKG.hsEdition, self.iri("hs", edition)))
             for value in add_amounts(graph, node, flow.amounts, self.base):
                 self.origins.setdefault(value, flow.where)
             self.fact(graph, node, source, said(flow.evidence), flow.where)

@@ -112,9 +112,9 @@ VOCABULARIES: tuple[Vocabulary, ...] = (
 )
 
 
-def hs_edition(year: int) -> str:
-    """The key of the HS edition in force in `year` (`HS2017` for 2020)."""
-    return next((key for since, key in HS_EDITIONS if year >= since), HS_EDITIONS[-1][1])
+def hs_edition(year: int) -> str | None:
+    """The key of the HS edition in force in `year` (`HS2017` for 2020); None before 2012."""
+    return next((key for since, key in HS_EDITIONS if year >= since), None)
 
 
 def _names(graph: Graph, node: URIRef, en: str, id_: str, pref: bool = True) -> None:

@@ -10,7 +10,9 @@ Build once per generation; the result is immutable and shared by every request.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -44,6 +46,7 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "measure": ("Measures", "Ukuran"),
     "target": ("Targets", "Target"),
 }
+_SEGMENT = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 AMOUNTS_QUERY = f"""
 SELECT DISTINCT ?e ?value ?currency WHERE {{
   ?e <{KKG.tradeValue}> ?amount . ?amount <{SCHEMA.value}> ?value .
@@ -73,7 +76,19 @@ def kind_name(kind: str, lang: str) -> str:
     return names[1] if lang == "id" else names[0]
 
 
-def kind_types() -> tuple[KindType, ...]:
+def present_kinds(store: pyoxigraph.Store, base: str) -> set[str]:
+    """The kinds `store` has typed members of (a vocabulary may bring a kind of its own)."""
+    prefix = f"{normalise_base(base)}id/"
+    query = f'SELECT DISTINCT ?e WHERE {{ ?e a ?c FILTER(STRSTARTS(STR(?e), "{prefix}")) }}'
+    found: set[str] = set()
+    for row in store.query(query, use_default_graph_as_union=True):
+        kind, slash, _ = row["e"].value[len(prefix) :].partition("/")
+        if slash and _SEGMENT.match(kind):
+            found.add(kind)
+    return found
+
+
+def kind_types(kinds: Iterable[str] = KINDS) -> tuple[KindType, ...]:
     """One index type per kind, in a stable order."""
     return tuple(
         KindType(
@@ -83,7 +98,7 @@ def kind_types() -> tuple[KindType, ...]:
             # HS concepts are named with their code first ("0306 Crustaceans").
             iri_prefix="id/hs/" if kind == "hs" else "",
         )
-        for kind in sorted(KINDS)
+        for kind in sorted(set(kinds))
     )
 
 
@@ -122,7 +137,7 @@ def _decimal(text: str) -> Decimal | None:
 
 def build_kind_index(store: pyoxigraph.Store, base: str) -> KindIndex:
     """Read every member of every kind in `store` (all graphs)."""
-    index = build_index(store, base, kind_types())
+    index = build_index(store, base, kind_types(KINDS | present_kinds(store, base)))
     base = normalise_base(base)
     kind_of: list[str] = []
     key_of: list[str] = []

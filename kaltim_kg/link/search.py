@@ -29,6 +29,7 @@ MAX_QUERY = 200  # characters a search may have
 MAX_HITS = 1000  # candidates ranked per search; more are not useful to page through
 FUZZY_FROM = 3  # characters: shorter text is only looked up exactly and by prefix
 FUZZY_CUTOFF = 80.0  # rapidfuzz ratio below which a name is no candidate
+FUZZY_BESIDE_EXACT = 90.0  # the cutoff when the text is an exact name or code already
 FUZZY_LIMIT = 60
 
 
@@ -85,13 +86,15 @@ def _prefix(kx: KindIndex, text: str, best: dict[int, tuple[int, float]]) -> Non
             _offer(best, position, "prefix", 99.0)
 
 
-def _fuzzy(kx: KindIndex, text: str, best: dict[int, tuple[int, float]]) -> None:
+def _fuzzy(kx: KindIndex, text: str, best: dict[int, tuple[int, float]], exact: bool) -> None:
     key = name_key(text)
     if len(key) < FUZZY_FROM:
         return
     texts, positions = kx.fuzzy_words
+    # Beside an exact hit only near-misses are offered ("udang" is not "Sudan").
+    cutoff = FUZZY_BESIDE_EXACT if exact else FUZZY_CUTOFF
     found = process.extract(
-        key, texts, scorer=fuzz.ratio, processor=None, limit=FUZZY_LIMIT, score_cutoff=FUZZY_CUTOFF
+        key, texts, scorer=fuzz.ratio, processor=None, limit=FUZZY_LIMIT, score_cutoff=cutoff
     )
     for _, similarity, at in found:
         for position in positions[at]:
@@ -105,8 +108,9 @@ def search(kx: KindIndex, text: str, kinds: Collection[str] | None = None) -> Fo
     best: dict[int, tuple[int, float]] = {}
     if text:
         _exact(kx, text, best)
+        exact = bool(best)
         _prefix(kx, text, best)
-        _fuzzy(kx, text, best)
+        _fuzzy(kx, text, best, exact)
     entities = kx.index.entities
     ranked = sorted(
         best.items(), key=lambda item: (item[1][0], -item[1][1], entities[item[0]].name, item[0])

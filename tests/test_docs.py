@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kaltim_kg.web import catalog, documentation, downloads, home, resources
+from kaltim_kg.web import catalog, documentation, downloads, home, lists, resources, search
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-DOCUMENTED_BLUEPRINTS = {m.bp.name for m in (resources, documentation, downloads, catalog, home)}
+DOCUMENTED_BLUEPRINTS = {
+    m.bp.name for m in (resources, documentation, downloads, catalog, home, search, lists)
+}
 
 
 def test_every_route_is_in_the_readme(app):

@@ -191,6 +191,17 @@ def _compact(iri: str) -> str:
     return iri
 
 
+def _type_members(
+    entities: Sequence[Entity], types: Sequence[EntityType]
+) -> dict[str, frozenset[int]]:
+    """Type key → its entities' positions (one pass; comparing types field by field is slow)."""
+    members: dict[str, set[int]] = {t.key: set() for t in types}
+    for position, entity in enumerate(entities):
+        for entity_type in entity.types:
+            members.setdefault(entity_type.key, set()).add(position)
+    return {key: frozenset(found) for key, found in members.items()}
+
+
 def build_index(
     store: pyoxigraph.Store, base: str, types: Sequence[EntityType] = ENTITY_TYPES
 ) -> EntityIndex:
@@ -221,9 +232,10 @@ def build_index(
                     fuzzy_keys[type_key][(core, position)] = None
                 prefixes.add((key, position))
                 if len(key) <= SUGGEST_WORDS_UP_TO:
-                    for start, char in enumerate(key):
-                        if char == " ":
-                            prefixes.add((key[start + 1 :], position))
+                    start = key.find(" ")
+                    while start != -1:
+                        prefixes.add((key[start + 1 :], position))
+                        start = key.find(" ", start + 1)
         for _, code in entity.codes:
             key = code_key(code)
             if key and position not in codes[key]:
@@ -272,7 +284,5 @@ def build_index(
         property_names=_property_names(store, every_property),
         properties_of_type={k: sorted(v) for k, v in properties_of_type.items()},
         prefixes=sorted(prefixes),
-        type_members={
-            t.key: frozenset(i for i, e in enumerate(entities) if t in e.types) for t in types
-        },
+        type_members=_type_members(entities, types),
     )

@@ -46,6 +46,7 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "measure": ("Measures", "Ukuran"),
     "target": ("Targets", "Target"),
 }
+VALUE_IDR = str(KKG.valueIdr)
 _SEGMENT = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 AMOUNTS_QUERY = f"""
 SELECT DISTINCT ?e ?value ?currency WHERE {{
@@ -111,7 +112,8 @@ class KindIndex:
     key_of: list[str]
     members: dict[str, list[int]]  # kind → positions, by IRI
     amounts: dict[int, list[tuple[str, Decimal]]] = field(default_factory=dict)  # (currency, v)
-    # Every name key and each word-suffix of a short name, for typo-tolerant search.
+    # Every name key and each word-suffix of a short name, shortest first, for typo-tolerant
+    # search.
     fuzzy_words: tuple[list[str], list[tuple[int, ...]]] = ([], [])
 
     def kinds(self) -> list[str]:
@@ -121,7 +123,7 @@ class KindIndex:
 
     def idr(self, position: int) -> Decimal | None:
         """The rupiah amount a fact states (kkg:valueIdr, else an IDR kkg:tradeValue)."""
-        for term in self.index.entities[position].values.get(str(KKG.valueIdr), ()):
+        for term in self.index.entities[position].values.get(VALUE_IDR, ()):
             number = _decimal(term.value)
             if number is not None:
                 return number
@@ -169,5 +171,5 @@ def _fuzzy_words(index: EntityIndex) -> tuple[list[str], list[tuple[int, ...]]]:
             and (not grouped[text] or grouped[text][-1] != position)
         ):
             grouped[text].append(position)
-    texts = sorted(grouped)
+    texts = sorted(grouped, key=lambda t: (len(t), t))  # by length: see search._fuzzy
     return texts, [tuple(sorted(set(grouped[t]))) for t in texts]

@@ -13,7 +13,7 @@ without filters its list is the top level, `?broader=KEY` the members under KEY,
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -122,6 +122,9 @@ class _Kind:
     match: list[dict[str, frozenset[str]]]  # per member: column → keys a filter may give
     tree: bool
     narrower: Counter[str]  # member key → members under it
+    top: list[bool]  # per member: no broader member of its own kind
+    values: list[Decimal | None]  # per member: its rupiah amount
+    orders: dict[str, list[Any]] = field(default_factory=dict)  # sort → key per member
 
 
 def label_of(kx: KindIndex, position: int, lang: str) -> str:
@@ -191,7 +194,9 @@ def _discover(kx: KindIndex, kind: str, lang: str) -> _Kind:
                         narrower[cell.key or ""] += 1
         cells.append(row_cells)
         match.append(row_match)
-    return _Kind(columns, cells, match, tree, narrower)
+    top = [not any(c.key in narrower for c in row_cells.get("broader", ())) for row_cells in cells]
+    values = [kx.idr(p) for p in positions]
+    return _Kind(columns, cells, match, tree, narrower, top, values)
 
 
 def _is_iri(term: Any) -> bool:
@@ -257,7 +262,7 @@ class Lists:
             filters["broader"] = TOP
         positions = kx.members.get(kind, [])
         wanted = [i for i in range(len(positions)) if _passes(data, i, filters)]
-        has_value = any(kx.idr(p) is not None or p in kx.amounts for p in positions)
+        has_value = any(v is not None for v in data.values)
         sorts = ["label", "code", *by_name, *(["value"] if has_value else [])]
         sort = params.get("sort") or ("year" if "year" in by_name else "label")
         descending = sort.startswith("-")
@@ -266,9 +271,9 @@ class Lists:
                 f"unknown sort {sort[:50]!r}; sort by {', '.join(sorts)} (a leading - reverses)"
             )
         order = self._order(kind, data, sort.removeprefix("-"), lang)
-        present = [i for i in wanted if order(i) is not None]
-        missing = [i for i in wanted if order(i) is None]
-        present.sort(key=lambda i: (order(i), label_of(kx, positions[i], lang)), reverse=descending)
+        present = [i for i in wanted if order[i] is not None]
+        missing = [i for i in wanted if order[i] is None]
+        present.sort(key=order.__getitem__, reverse=descending)
         ordered = present + missing
         size = _number(params, "size", DEFAULT_SIZE, 1, MAX_SIZE)
         pages = max(1, -(-len(ordered) // size))
@@ -291,16 +296,25 @@ class Lists:
             trail=self._trail(kind, data, filters.get("broader"), lang),
         )
 
-    def _order(self, kind: str, data: _Kind, sort: str, lang: str) -> Callable[[int], Any]:
+    def _order(self, kind: str, data: _Kind, sort: str, lang: str) -> list[Any]:
+        """Each member's sort key (None: it has no such value), then its name; kept."""
+        found = data.orders.get(sort)
+        if found is not None:
+            return found
         kx = self.kx
         positions = kx.members.get(kind, [])
+        names = [name_key(label_of(kx, p, lang)) for p in positions]
         if sort == "label":
-            return lambda i: name_key(label_of(kx, positions[i], lang))
-        if sort == "code":
-            return lambda i: _first_code(kx, positions[i])
-        if sort == "value":
-            return lambda i: kx.idr(positions[i])
-        return lambda i: _cell_order(data.cells[i][sort])
+            keys: list[Any] = names
+        elif sort == "code":
+            keys = [_first_code(kx, p) for p in positions]
+        elif sort == "value":
+            keys = data.values
+        else:
+            keys = [_cell_order(cells[sort]) for cells in data.cells]
+        found = [None if k is None else (k, n) for k, n in zip(keys, names, strict=True)]
+        data.orders[sort] = found
+        return found
 
     def _row(self, kind: str, data: _Kind, i: int, lang: str) -> Row:
         kx = self.kx
@@ -313,13 +327,15 @@ class Lists:
             code=_first_code(kx, position) or "",
             cells=data.cells[i],
             amounts=kx.amounts.get(position, [])
-            or [("IDR", v) for v in [kx.idr(position)] if v is not None],
+            or [("IDR", v) for v in [data.values[i]] if v is not None],
             narrower=data.narrower.get(key, 0) if data.tree else None,
         )
 
     def _facets(self, data: _Kind, filters: dict[str, str]) -> list[Facet]:
         facets: list[Facet] = []
         for column in data.columns:
+            if data.tree and column.name == "broader":
+                continue  # the tree itself is the way down
             others = {k: v for k, v in filters.items() if k != column.name}
             counts: Counter[str] = Counter()
             shown: dict[str, Cell] = {}
@@ -366,7 +382,7 @@ def _passes(data: _Kind, i: int, filters: Mapping[str, str]) -> bool:
     for name, value in filters.items():
         keys = data.match[i].get(name, frozenset())
         if name == "broader" and value == TOP:
-            if keys and any(c.key in data.narrower for c in data.cells[i]["broader"]):
+            if not data.top[i]:
                 return False
             continue
         if name == "broader" and value == ALL:

@@ -14,6 +14,7 @@ lookup tables are the matching engine's (`link/index.py`), built once per genera
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -93,11 +94,21 @@ def _fuzzy(kx: KindIndex, text: str, best: dict[int, tuple[int, float]], exact: 
     texts, positions = kx.fuzzy_words
     # Beside an exact hit only near-misses are offered ("udang" is not "Sudan").
     cutoff = FUZZY_BESIDE_EXACT if exact else FUZZY_CUTOFF
+    # ratio = 2·matches / (len a + len b) ≥ cutoff bounds the other text's length, and the
+    # texts are sorted by length: compare only that window.
+    stretch = 200.0 / cutoff - 1
+    low = bisect.bisect_left(texts, int(len(key) / stretch), key=len)
+    high = bisect.bisect_right(texts, int(len(key) * stretch) + 1, key=len)
     found = process.extract(
-        key, texts, scorer=fuzz.ratio, processor=None, limit=FUZZY_LIMIT, score_cutoff=cutoff
+        key,
+        texts[low:high],
+        scorer=fuzz.ratio,
+        processor=None,
+        limit=FUZZY_LIMIT,
+        score_cutoff=cutoff,
     )
     for _, similarity, at in found:
-        for position in positions[at]:
+        for position in positions[low + at]:
             _offer(best, position, "fuzzy", round(similarity, 1))
 
 

@@ -124,6 +124,7 @@ class _Kind:
     narrower: Counter[str]  # member key → members under it
     top: list[bool]  # per member: no broader member of its own kind
     values: list[Decimal | None]  # per member: its rupiah amount
+    titles: list[str]  # per member: its name, or one made of what it links (a flow's)
     orders: dict[str, list[Any]] = field(default_factory=dict)  # sort → key per member
 
 
@@ -196,7 +197,21 @@ def _discover(kx: KindIndex, kind: str, lang: str) -> _Kind:
         match.append(row_match)
     top = [not any(c.key in narrower for c in row_cells.get("broader", ())) for row_cells in cells]
     values = [kx.idr(p) for p in positions]
-    return _Kind(columns, cells, match, tree, narrower, top, values)
+    titles = [_title(kx, p, row_cells, lang) for p, row_cells in zip(positions, cells, strict=True)]
+    return _Kind(columns, cells, match, tree, narrower, top, values, titles)
+
+
+def _title(kx: KindIndex, position: int, cells: dict[str, list[Cell]], lang: str) -> str:
+    """The member's name; for a nameless fact (a flow) what it links: "Pepper → Japan, 2020"."""
+    if kx.index.entities[position].labels:
+        return label_of(kx, position, lang)
+    what = [c.text for c in cells.get("commodity", [])[:1]]
+    where = [c.text for c in (cells.get("destination") or cells.get("partner") or [])[:1]]
+    when = [c.text for c in cells.get("year", [])[:1]]
+    when += [f"Q{c.text}" for c in cells.get("quarter", [])[:1]]
+    if not (what or where):
+        return kx.key_of[position]
+    return " → ".join(what + where) + (", " + " ".join(when) if when else "")
 
 
 def _is_iri(term: Any) -> bool:
@@ -303,7 +318,7 @@ class Lists:
             return found
         kx = self.kx
         positions = kx.members.get(kind, [])
-        names = [name_key(label_of(kx, p, lang)) for p in positions]
+        names = [name_key(title) for title in data.titles]
         if sort == "label":
             keys: list[Any] = names
         elif sort == "code":
@@ -323,7 +338,7 @@ class Lists:
         return Row(
             iri=kx.index.entities[position].iri,
             key=key,
-            label=label_of(kx, position, lang),
+            label=data.titles[i],
             code=_first_code(kx, position) or "",
             cells=data.cells[i],
             amounts=kx.amounts.get(position, [])

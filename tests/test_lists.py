@@ -238,3 +238,24 @@ def test_html_shows_counts_filters_and_downloads(browsing):
 def test_indonesian_labels(browsing):
     rows = listed(browsing, "country", lang="id", sort="label")["rows"]
     assert "Jepang" in [row["label"] for row in rows]
+
+
+def test_a_tree_is_in_code_order_by_default(browsing):
+    assert keys(listed(browsing, "hs", broader="0306")) == ["030616", "030617"]
+    assert listed(browsing, "hs")["sort"] == "code"
+
+
+def test_a_nameless_flow_is_named_by_what_it_links(browsing):
+    rows = listed(browsing, "flow", destination="JP", commodity="processed-wood", year="2020")[
+        "rows"
+    ]
+    assert [row["label"] for row in rows] == ["Processed wood → Japan, 2020"]
+    rows = listed(browsing, "flow", destination="JP", commodity="processed-wood", lang="id")["rows"]
+    assert rows[0]["label"].startswith("Olahan kayu → Jepang")
+
+
+def test_the_table_leaves_out_a_column_a_filter_fixes(browsing):
+    response = browsing.get("/id/flow/?year=2020", headers={"Accept": "text/html"})
+    elements = parse_html(response.get_data(as_text=True))
+    columns = {td.attrs["data-column"] for td in find(elements, "td") if "data-column" in td.attrs}
+    assert "year" not in columns and {"commodity", "destination", "source"} <= columns

@@ -143,8 +143,9 @@ def _collect(
                 entity.values[predicate].append(value)
     ordered = sorted(entities.values(), key=lambda e: e.iri)
     for entity in ordered:
-        # skos:prefLabel before rdfs:label is not kept by a SELECT; prefer by language only.
-        entity.labels = sorted(set(entity.labels), key=lambda t: _language_rank(t[1]))
+        # skos:prefLabel before rdfs:label is not kept by a SELECT: by language, then text, so
+        # that every process names an entity with two labels in one language alike.
+        entity.labels = sorted(set(entity.labels), key=lambda t: (_language_rank(t[1]), t[0]))
         entity.aliases = sorted(set(entity.aliases))
         entity.codes = sorted(set(entity.codes))
         _name(entity)

@@ -279,7 +279,9 @@ class Lists:
         wanted = [i for i in range(len(positions)) if _passes(data, i, filters)]
         has_value = any(v is not None for v in data.values)
         sorts = ["label", "code", *by_name, *(["value"] if has_value else [])]
-        sort = params.get("sort") or ("year" if "year" in by_name else "label")
+        # By year where there is one, a tree by code (chapters, headings in order), else by name.
+        default = "year" if "year" in by_name else "code" if data.tree else "label"
+        sort = params.get("sort") or default
         descending = sort.startswith("-")
         if sort.removeprefix("-") not in sorts:
             raise BadListRequest(

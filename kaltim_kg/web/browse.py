@@ -175,5 +175,33 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 
+# Column and facet headings; a column not named here is headed by its parameter name.
+HEADINGS: dict[str, dict[str, str]] = {
+    "en": {},
+    "id": {
+        "year": "tahun",
+        "quarter": "triwulan",
+        "month": "bulan",
+        "date": "tanggal",
+        "members": "anggota",
+        "commodity": "komoditas",
+        "destination": "tujuan",
+        "origin": "asal",
+        "partner": "mitra",
+        "exporter": "eksportir",
+        "province": "provinsi",
+        "country": "negara",
+        "source": "sumber",
+        "broader": "induk",
+        "publisher": "penerbit",
+    },
+}
+
+
 def words(lang: str) -> dict[str, str]:
     return WORDS.get(lang, WORDS["en"])
+
+
+def heading(name: str, lang: str) -> str:
+    """A column's heading in `lang` (its parameter name stays what filters use)."""
+    return HEADINGS.get(lang, {}).get(name, name.replace("-", " "))

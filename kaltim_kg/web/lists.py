@@ -16,7 +16,7 @@ from typing import Any
 from flask import Blueprint, Response, render_template, url_for
 
 from kaltim_kg.link.kinds import kind_name
-from kaltim_kg.link.listing import BadListRequest, Listing, Row
+from kaltim_kg.link.listing import ALL, BadListRequest, Listing, Row
 from kaltim_kg.namespaces import KINDS
 from kaltim_kg.web import browse, current
 from kaltim_kg.web.addresses import local_path
@@ -189,9 +189,20 @@ def _html(found: Listing, params: dict[str, str], base: str, lang: str) -> str:
     def page_of(iri: str | None) -> str | None:
         return local_path(base, iri) if iri else None
 
+    # The table leaves out (the twins keep) a column empty on this page, or one a filter
+    # fixes (its chip says the value; a tree's level says its broader).
+    fixed = {name for name, value in found.filters.items() if value != ALL}
+    shown = [
+        c
+        for c in found.columns
+        if c.name not in fixed and any(row.cells[c.name] for row in found.rows)
+    ]
     return render_template(
         "list.html",
         found=found,
+        shown=shown,
+        has_code=any(row.code for row in found.rows),
+        heading=lambda name: browse.heading(name, lang),
         name=kind_name(found.kind, lang),
         link=link,
         page_of=page_of,

@@ -204,9 +204,14 @@ def _type_members(
 
 
 def build_index(
-    store: pyoxigraph.Store, base: str, types: Sequence[EntityType] = ENTITY_TYPES
+    store: pyoxigraph.Store,
+    base: str,
+    types: Sequence[EntityType] = ENTITY_TYPES,
+    compare_values: bool = True,
 ) -> EntityIndex:
-    """Read every entity of `types` from `store` (all graphs) into lookup tables."""
+    """Read every entity of `types` from `store` (all graphs) into lookup tables;
+    `compare_values=False` leaves out what only reconciling by properties and by type uses
+    (`value_keys`, `by_value`, `fuzzy` per type), for a lighter index (the site search's)."""
     entities = _collect(store, base, types, _notation_properties(store))
     by_iri = {e.iri: i for i, e in enumerate(entities)}
     names: dict[str, list[tuple[int, float]]] = defaultdict(list)
@@ -228,7 +233,7 @@ def build_index(
                 core, qualifier = core_key(key)
                 if core != key and (position, qualifier) not in cores[core]:
                     cores[core].append((position, qualifier))
-                for type_key in (None, *(t.key for t in entity.types)):
+                for type_key in (None, *(t.key for t in entity.types)) if compare_values else ():
                     fuzzy_keys[type_key][(key, position)] = None
                     fuzzy_keys[type_key][(core, position)] = None
                 prefixes.add((key, position))
@@ -250,6 +255,10 @@ def build_index(
     for position, entity in enumerate(entities):
         comparable: dict[str, frozenset[str]] = {}
         for predicate, objects in entity.values.items():
+            for entity_type in entity.types:
+                properties_of_type[entity_type.key].add(predicate)
+            if not compare_values:
+                continue
             keys = set()
             for term in objects:
                 if isinstance(term, pyoxigraph.NamedNode):
@@ -263,8 +272,6 @@ def build_index(
             comparable[predicate] = frozenset(keys)
             for key in keys:
                 by_value[(predicate, key)].append(position)
-            for entity_type in entity.types:
-                properties_of_type[entity_type.key].add(predicate)
         value_keys.append(comparable)
     fuzzy = {
         type_key: ([k for k, _ in pairs], [p for _, p in pairs])

@@ -139,7 +139,8 @@ def _decimal(text: str) -> Decimal | None:
 
 def build_kind_index(store: pyoxigraph.Store, base: str) -> KindIndex:
     """Read every member of every kind in `store` (all graphs)."""
-    index = build_index(store, base, kind_types(KINDS | present_kinds(store, base)))
+    kinds = kind_types(KINDS | present_kinds(store, base))
+    index = build_index(store, base, kinds, compare_values=False)
     base = normalise_base(base)
     kind_of: list[str] = []
     key_of: list[str] = []

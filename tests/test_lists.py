@@ -259,3 +259,19 @@ def test_the_table_leaves_out_a_column_a_filter_fixes(browsing):
     elements = parse_html(response.get_data(as_text=True))
     columns = {td.attrs["data-column"] for td in find(elements, "td") if "data-column" in td.attrs}
     assert "year" not in columns and {"commodity", "destination", "source"} <= columns
+
+
+def test_a_kind_without_its_slash_redirects_to_the_list(browsing):
+    response = browsing.get("/id/country")
+    assert response.status_code in (301, 308)
+    assert response.headers["Location"].endswith("/id/country/")
+
+
+def test_member_links_keep_the_page_language(browsing):
+    response = browsing.get("/id/country/?lang=id", headers={"Accept": "text/html"})
+    elements = parse_html(response.get_data(as_text=True))
+    rows = [tr for tr in find(elements, "tr") if tr.attrs.get("data-key") == "JP"]
+    link = find(rows[0].children, "td")[0].children[0]
+    assert link.attrs["href"] == "/id/country/JP?lang=id" and link.text == "Jepang"
+    page = browsing.get(link.attrs["href"], headers={"Accept": "text/html"})
+    assert page.status_code == 303 and page.headers["Location"].endswith("JP.html?lang=id")

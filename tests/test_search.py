@@ -142,7 +142,7 @@ def test_html_lists_the_hits_with_links_and_facets(browsing):
     hits = find(elements, "li", class_="hit")
     assert hits[0].attrs["data-match"] == "code"
     links = [c for c in hits[0].children if c.tag == "a"]
-    assert links[0].attrs["href"] == "/id/hs/0306"
+    assert links[0].attrs["href"] == "/id/hs/0306?lang=en"
     facets = {li.attrs["data-kind"]: li.text for li in find(elements, "li", class_="facet")}
     assert set(facets) == {"hs", "commodity"}
     json_link = [a for a in find(elements, "a") if a.text == "JSON"]

@@ -187,7 +187,9 @@ def _html(found: Listing, params: dict[str, str], base: str, lang: str) -> str:
         return url_for("lists.listing", kind=found.kind, **merged)
 
     def page_of(iri: str | None) -> str | None:
-        return local_path(base, iri) if iri else None
+        """The member's page, in this page's language."""
+        path = local_path(base, iri) if iri else None
+        return f"{path}?lang={lang}" if path and "#" not in path else path
 
     # The table leaves out (the twins keep) a column empty on this page, or one a filter
     # fixes (its chip says the value; a tree's level says its broader).

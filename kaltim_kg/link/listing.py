@@ -253,9 +253,6 @@ class Lists:
             found = self._kinds[(kind, lang)] = _discover(self.kx, kind, lang)
         return found
 
-    def columns(self, kind: str, lang: str) -> list[Column]:
-        return self._kind(kind, lang).columns
-
     def listing(self, kind: str, params: Mapping[str, str], lang: str) -> Listing:
         """One page of `kind`'s members as `params` ask (BadListRequest for a bad one)."""
         kx = self.kx

@@ -275,3 +275,26 @@ def test_member_links_keep_the_page_language(browsing):
     assert link.attrs["href"] == "/id/country/JP?lang=id" and link.text == "Jepang"
     page = browsing.get(link.attrs["href"], headers={"Accept": "text/html"})
     assert page.status_code == 303 and page.headers["Location"].endswith("JP.html?lang=id")
+
+
+def test_a_list_is_searched_within_and_ranked(browsing):
+    body = listed(browsing, "regency", q="kartanegra")
+    assert keys(body) == ["6402"] and body["sort"] == "relevance" and body["q"] == "kartanegra"
+    # a search in a tree looks through every level; the other filters still apply
+    assert keys(listed(browsing, "hs", q="0306")) == ["0306", "030616", "030617"]
+    assert keys(listed(browsing, "hs", q="0306", broader="0306", sort="-code")) == [
+        "030617",
+        "030616",
+    ]
+    facets = listed(browsing, "flow", q="pepper")["facets"]
+    assert [v["value"] for v in facets["commodity"]["values"]] == ["pepper"]
+    assert listed(browsing, "country", q="zzqxv")["total"] == 0
+    assert browsing.get("/id/country/", query_string={"q": "x" * 201}).status_code == 400
+
+
+def test_the_list_search_box_keeps_the_filters(browsing):
+    response = browsing.get("/id/flow/?year=2020&q=pepper", headers={"Accept": "text/html"})
+    elements = parse_html(response.get_data(as_text=True))
+    form = find(elements, "form", class_="search-page list-search")[0]
+    fields = {i.attrs["name"]: i.attrs.get("value") for i in form.children if i.tag == "input"}
+    assert fields["q"] == "pepper" and fields["year"] == "2020"

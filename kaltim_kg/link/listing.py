@@ -23,6 +23,7 @@ from rdflib.namespace import OWL, PROV, RDF, SKOS
 
 from kaltim_kg.errors import KaltimKGError
 from kaltim_kg.link.kinds import KindIndex
+from kaltim_kg.link.search import MAX_QUERY, search
 from kaltim_kg.link.text import code_key, name_key
 from kaltim_kg.namespaces import KKG, SCHEMA
 
@@ -48,7 +49,8 @@ LINK_NAMES: dict[str, str] = {
     str(KKG.inCountry): "country",
 }
 NOT_COLUMNS = frozenset({str(RDF.type), str(OWL.sameAs)})
-RESERVED = frozenset({"page", "size", "sort", "format", "lang"})
+RESERVED = frozenset({"page", "size", "sort", "format", "lang", "q"})
+RELEVANCE = "relevance"  # the sort of a list searched with ?q=: best match first
 
 
 class BadListRequest(KaltimKGError):
@@ -108,6 +110,7 @@ class Listing:
     sort: str
     filters: dict[str, str]
     facets: list[Facet]
+    q: str  # the search within the list ("" for none)
     sorts: list[str]
     tree: bool
     trail: list[Cell] = field(default_factory=list)  # the broader members of ?broader=KEY
@@ -125,6 +128,7 @@ class _Kind:
     top: list[bool]  # per member: no broader member of its own kind
     values: list[Decimal | None]  # per member: its rupiah amount
     titles: list[str]  # per member: its name, or one made of what it links (a flow's)
+    folded: list[str]  # per member: its title folded as names are compared (name_key)
     orders: dict[str, list[Any]] = field(default_factory=dict)  # sort → key per member
 
 
@@ -198,7 +202,8 @@ def _discover(kx: KindIndex, kind: str, lang: str) -> _Kind:
     top = [not any(c.key in narrower for c in row_cells.get("broader", ())) for row_cells in cells]
     values = [kx.idr(p) for p in positions]
     titles = [_title(kx, p, row_cells, lang) for p, row_cells in zip(positions, cells, strict=True)]
-    return _Kind(columns, cells, match, tree, narrower, top, values, titles)
+    folded = [name_key(title) for title in titles]
+    return _Kind(columns, cells, match, tree, narrower, top, values, titles, folded)
 
 
 def _title(kx: KindIndex, position: int, cells: dict[str, list[Cell]], lang: str) -> str:
@@ -270,21 +275,47 @@ class Lists:
                     f"filter {name} needs a value of 1 to {MAX_PARAMETER} characters"
                 )
             filters[name] = value
-        if data.tree and not filters:
-            filters["broader"] = TOP
+        text = params.get("q", "").strip()
+        if len(text) > MAX_QUERY:
+            raise BadListRequest(f"q is over {MAX_QUERY} characters")
+        if data.tree and not filters and not text:
+            filters["broader"] = TOP  # a search looks through every level
         positions = kx.members.get(kind, [])
-        wanted = [i for i in range(len(positions)) if _passes(data, i, filters)]
+        at = {position: i for i, position in enumerate(positions)}
+        rank = {at[h.position]: n for n, h in enumerate(search(kx, text, [kind]).hits)}
+        if text:
+            # A nameless member (a flow) is found by the words of its title ("pepper japan").
+            words = name_key(text).split()
+            for i, title in enumerate(data.folded):
+                if i not in rank and words and all(w in title for w in words):
+                    rank[i] = len(rank)
+        within = set(rank) if text else None
+        wanted = [
+            i
+            for i in range(len(positions))
+            if (within is None or i in within) and _passes(data, i, filters)
+        ]
         has_value = any(v is not None for v in data.values)
-        sorts = ["label", "code", *by_name, *(["value"] if has_value else [])]
-        # By year where there is one, a tree by code (chapters, headings in order), else by name.
+        sorts = [
+            *([RELEVANCE] if text else []),
+            "label",
+            "code",
+            *by_name,
+            *(["value"] if has_value else []),
+        ]
+        # Best match first in a search; else by year where there is one, a tree by code
+        # (chapters, headings in order), else by name.
         default = "year" if "year" in by_name else "code" if data.tree else "label"
-        sort = params.get("sort") or default
+        sort = params.get("sort") or (RELEVANCE if text else default)
         descending = sort.startswith("-")
         if sort.removeprefix("-") not in sorts:
             raise BadListRequest(
                 f"unknown sort {sort[:50]!r}; sort by {', '.join(sorts)} (a leading - reverses)"
             )
-        order = self._order(kind, data, sort.removeprefix("-"), lang)
+        if sort.removeprefix("-") == RELEVANCE:
+            order: list[Any] = [rank.get(i) for i in range(len(positions))]
+        else:
+            order = self._order(kind, data, sort.removeprefix("-"), lang)
         present = [i for i in wanted if order[i] is not None]
         missing = [i for i in wanted if order[i] is None]
         present.sort(key=order.__getitem__, reverse=descending)
@@ -304,7 +335,8 @@ class Lists:
             pages=pages,
             sort=sort,
             filters=filters,
-            facets=self._facets(data, filters),
+            facets=self._facets(data, filters, within),
+            q=text,
             sorts=sorts,
             tree=data.tree,
             trail=self._trail(kind, data, filters.get("broader"), lang),
@@ -345,7 +377,7 @@ class Lists:
             narrower=data.narrower.get(key, 0) if data.tree else None,
         )
 
-    def _facets(self, data: _Kind, filters: dict[str, str]) -> list[Facet]:
+    def _facets(self, data: _Kind, filters: dict[str, str], within: set[int] | None) -> list[Facet]:
         facets: list[Facet] = []
         for column in data.columns:
             if data.tree and column.name == "broader":
@@ -354,7 +386,7 @@ class Lists:
             counts: Counter[str] = Counter()
             shown: dict[str, Cell] = {}
             for i, cells in enumerate(data.cells):
-                if not _passes(data, i, others):
+                if (within is not None and i not in within) or not _passes(data, i, others):
                     continue
                 for cell in cells[column.name]:
                     value = cell.key or cell.text

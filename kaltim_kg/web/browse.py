@@ -107,6 +107,7 @@ WORDS: dict[str, dict[str, str]] = {
     "en": {
         "search": "Search",
         "search_hint": "A name or a code: Jepang, Japan, JP, 392, 0306, Kutai",
+        "search_list": "Search this list",
         "results": "results",
         "no_results": "Nothing found. Try a shorter word, the other language, or a code.",
         "all_kinds": "All kinds",
@@ -141,6 +142,7 @@ WORDS: dict[str, dict[str, str]] = {
     "id": {
         "search": "Cari",
         "search_hint": "Nama atau kode: Jepang, Japan, JP, 392, 0306, Kutai",
+        "search_list": "Cari di daftar ini",
         "results": "hasil",
         "no_results": "Tidak ditemukan. Coba kata yang lebih pendek, bahasa lain, atau kode.",
         "all_kinds": "Semua jenis",

@@ -131,6 +131,7 @@ def _json(found: Listing, base: str, lang: str) -> dict[str, Any]:
         "sort": found.sort,
         "sorts": found.sorts,
         "filters": found.filters,
+        "q": found.q,
         "columns": [c.name for c in found.columns],
         "facets": {
             f.name: {

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
+import pyoxigraph
 import pytest
 
+from kaltim_kg.link.kinds import build_kind_index
+from kaltim_kg.link.listing import Lists
 from kaltim_kg.namespaces import KINDS
 from tests.browse_fixture import BASE, browse_index, use_index
 from tests.html_page import find, parse_html
@@ -298,3 +302,30 @@ def test_the_list_search_box_keeps_the_filters(browsing):
     form = find(elements, "form", class_="search-page list-search")[0]
     fields = {i.attrs["name"]: i.attrs.get("value") for i in form.children if i.tag == "input"}
     assert fields["q"] == "pepper" and fields["year"] == "2020"
+
+
+def test_statistical_flows_sort_by_value():
+    """Imported and synthetic flows state kkg:valueIdr; curated ones a kkg:tradeValue."""
+    data = """
+    @prefix kkg: <https://w3id.org/kaltim-kg/ontology#> .
+    @prefix schema: <https://schema.org/> .
+    @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+    @prefix flow: <https://w3id.org/kaltim-kg/id/flow/> .
+    flow:a a kkg:ExportFlow ; kkg:valueIdr "1500.5"^^xsd:decimal .
+    flow:b a kkg:ExportFlow ; kkg:valueIdr "90000"^^xsd:decimal .
+    flow:c a kkg:ExportFlow ; kkg:tradeValue flow:c-amount .
+    flow:c-amount schema:value "7000"^^xsd:decimal ; schema:currency "IDR" .
+    flow:d a kkg:ExportFlow .
+    """
+    store = pyoxigraph.Store()
+    store.load(data.encode(), format=pyoxigraph.RdfFormat.TURTLE)
+    lists = Lists(build_kind_index(store, BASE))
+    found = lists.listing("flow", {"sort": "-value"}, "en")
+    assert [row.key for row in found.rows] == ["b", "c", "a", "d"]  # none last
+    assert [row.key for row in lists.listing("flow", {"sort": "value"}, "en").rows] == [
+        "a",
+        "c",
+        "b",
+        "d",
+    ]
+    assert found.rows[0].amounts == [("IDR", Decimal("90000"))]

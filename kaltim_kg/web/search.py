@@ -12,9 +12,10 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, url_for
 
-from kaltim_kg.link.kinds import kind_name
+from kaltim_kg.link.kinds import KindIndex, kind_name
 from kaltim_kg.link.listing import BadListRequest
 from kaltim_kg.link.search import MAX_QUERY, search
+from kaltim_kg.namespaces import KINDS
 from kaltim_kg.web import browse, current
 from kaltim_kg.web.addresses import local_path
 from kaltim_kg.web.negotiation import conditional, html_response
@@ -59,7 +60,7 @@ def results() -> Response:
     found = browse.browse()
     kx = found.kinds
     kind = params.get("kind") or None
-    if kind is not None and kind not in kx.members:
+    if kind is not None and kind not in kx.members and kind not in KINDS:
         raise BadListRequest(f"unknown kind {kind[:50]!r}; use one of {', '.join(kx.kinds())}")
     size = _number(params, "size", DEFAULT_SIZE, MAX_SIZE)
     result = search(kx, text, [kind] if kind else None)
@@ -129,7 +130,9 @@ def _keep(params: dict[str, str], name: str) -> str | None:
     return params.get(name) or None
 
 
-def _hit(kx: Any, position: int, tier: str, score: float, lang: str, base: str) -> dict[str, Any]:
+def _hit(
+    kx: KindIndex, position: int, tier: str, score: float, lang: str, base: str
+) -> dict[str, Any]:
     entity = kx.index.entities[position]
     kind = kx.kind_of[position]
     own = entity.label(lang)

@@ -34,6 +34,12 @@ base_option = click.option(
     "--base-uri",
     help=f"Base IRI (env {BASE_URI_VARIABLE}); a store keeps the one it was built with.",
 )
+# For commands that write no store (validate, synth): the base of the IRIs they read or write.
+file_base_option = click.option(
+    "--base-uri",
+    help=f"Base IRI of the resources the files name (env {BASE_URI_VARIABLE}; default "
+    "https://w3id.org/kaltim-kg/).",
+)
 data_option = click.option(
     "--data",
     "data_dir",
@@ -45,8 +51,9 @@ data_option = click.option(
 def _settings(**overrides: Any) -> Settings:
     try:
         return load_settings(**overrides)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from exc
+    except ValueError as exc:  # a usage error, said in one line (not click's three)
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
 
 
 def _store_settings(**overrides: Any) -> Settings:
@@ -112,10 +119,15 @@ def build(store_dir: Path | None, data_dir: Path | None, base_uri: str | None) -
 @main.command()
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "turtle"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "turtle"]),
+    default="text",
+    show_default=True,
+    help="The SHACL report: one line per violation, or the report graph in Turtle.",
 )
 @data_option
-@base_option
+@file_base_option
 def validate(
     files: tuple[Path, ...], fmt: str, data_dir: Path | None, base_uri: str | None
 ) -> None:
@@ -123,16 +135,14 @@ def validate(
 
     Exit 0: conforms; 1: does not conform; 2: error (unreadable input).
     """
-    from kaltim_kg.graph.build import ontology_graph
-    from kaltim_kg.graph.validate import validate_graph
-    from kaltim_kg.store.publish import check
+    from kaltim_kg.store.publish import check, check_rdf
 
     settings = _settings(data_dir=data_dir, base_uri=base_uri)
     rdf_files = [f for f in files if f.suffix not in (".yaml", ".yml")]
     yaml_files = [f for f in files if f.suffix in (".yaml", ".yml")]
     with _errors():
-        if rdf_files:
-            report = validate_graph(_parse_rdf(rdf_files), ontology=ontology_graph())
+        if rdf_files:  # as `load` checks them: beside the curated facts, same rules
+            report = check_rdf(settings, _parse_rdf(rdf_files))
         else:
             _, _, report = check(settings, yaml_files or None)
     if fmt == "turtle":
@@ -189,10 +199,13 @@ def _parse_rdf(paths: list[Path]) -> Any:
     type=click.Choice(["table", "csv", "json"]),
     default="table",
     show_default=True,
+    help="Results of SELECT (ASK prints true/false, CONSTRUCT and DESCRIBE Turtle).",
 )
 @store_option
 def query(query_or_file: str, fmt: str, store_dir: Path | None) -> None:
-    """Run a SPARQL query (text or a file) against the local store."""
+    """Run a SPARQL query against the local store: the query text, a file (.rq) or - for
+    standard input. Common prefixes (dct, dcat, geo, qb, void, foaf, sdmx, ...) need no
+    PREFIX line; updates are refused (the store is read only here too)."""
     from kaltim_kg.query.local import run_local_query
 
     settings = _settings(store_dir=store_dir)
@@ -202,14 +215,25 @@ def query(query_or_file: str, fmt: str, store_dir: Path | None) -> None:
     click.echo(output, nl=not output.endswith("\n"))
 
 
+# A word with one of these endings, or a path separator, and no SPARQL keyword: a file name.
+QUERY_FILE_SUFFIXES = (".rq", ".sparql", ".txt", ".ru")
+
+
 def _query_text(query_or_file: str) -> str:
-    """The query itself, or the text of the file it names."""
+    """The query itself, standard input for `-`, or the text of the file it names."""
+    if query_or_file == "-":
+        try:
+            return sys.stdin.read()
+        except UnicodeDecodeError as exc:
+            raise KaltimKGError(f"standard input: not UTF-8 text: {exc}") from None
     path = Path(query_or_file)
     try:
         is_file = path.is_file()
     except OSError:  # a query text too long, or otherwise impossible, as a file name
         return query_or_file
     if not is_file:
+        if _names_a_file(query_or_file):
+            raise KaltimKGError(f"{query_or_file}: no such query file")
         return query_or_file
     try:
         return path.read_text(encoding="utf-8")
@@ -217,9 +241,20 @@ def _query_text(query_or_file: str) -> str:
         raise KaltimKGError(f"{path}: cannot read the query: {exc}") from None
 
 
+def _names_a_file(text: str) -> bool:
+    """A single word that looks like a path, not a query (`q.rq`, `queries/top.sparql`)."""
+    if any(ch.isspace() for ch in text) or "{" in text:
+        return False
+    return text.endswith(QUERY_FILE_SUFFIXES) or "/" in text
+
+
 @main.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(sorted(DUMPS_BY_NAME)), default="ttl", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(DUMPS_BY_NAME)),
+    help="Serialisation (default: from the -o file's suffix, .ttl .nt .nq .jsonld with or "
+    "without .gz; Turtle on standard output).",
 )
 @click.option(
     "-o",
@@ -228,10 +263,11 @@ def _query_text(query_or_file: str) -> str:
     help="File to write (gzip if it ends in .gz); default: standard output, uncompressed.",
 )
 @store_option
-def dump(fmt: str, output: Path | None, store_dir: Path | None) -> None:
+def dump(fmt: str | None, output: Path | None, store_dir: Path | None) -> None:
     """Write a dump of the current store generation."""
     from kaltim_kg.store.generations import StoreDir
 
+    fmt = _dump_format(fmt, output)
     settings = _settings(store_dir=store_dir)
     with _errors():
         generation = StoreDir(settings.store_dir).require_current()
@@ -252,6 +288,25 @@ def dump(fmt: str, output: Path | None, store_dir: Path | None) -> None:
                     shutil.copyfileobj(plain, out)
     if output is not None:
         click.echo(f"wrote {output}", err=True)
+
+
+def _dump_format(fmt: str | None, output: Path | None) -> str:
+    """The format asked for, or the one the output file's suffix names; they must agree."""
+    if output is None:
+        return fmt or "ttl"
+    name = output.name.removesuffix(".gz")
+    by_suffix = next((f for f in DUMPS_BY_NAME if name.endswith(f".{f}")), None)
+    if fmt is None and by_suffix is None:
+        known = ", ".join(f".{f}" for f in sorted(DUMPS_BY_NAME))
+        _usage_error(f"{output}: no format for this suffix (one of {known}, or give --format)")
+    if fmt is not None and by_suffix is not None and fmt != by_suffix:
+        _usage_error(f"{output}: the suffix says {by_suffix}, --format says {fmt}")
+    return fmt or by_suffix or "ttl"
+
+
+def _usage_error(reason: str) -> None:
+    click.echo(f"error: {reason}", err=True)
+    sys.exit(EXIT_ERROR)
 
 
 engine_option = click.option(
@@ -294,10 +349,33 @@ engine_option = click.option(
     "(default text; env KALTIM_KG_ACCESS_LOG).",
 )
 @click.option(
+    "--allow-query-network",
+    is_flag=True,
+    default=None,
+    help="Serve even where query processes cannot drop their network (no user namespaces, "
+    "as under Docker's default seccomp profile); the lexer is then the only wall against "
+    "SERVICE (env KALTIM_KG_ALLOW_QUERY_NETWORK=1). Without it, serve refuses to start there.",
+)
+@click.option(
     "--check",
     is_flag=True,
     help="Check the store is readable, the port free and the network drop working, one line "
     "each; exit 0 if all pass, 1 if not, without serving.",
+)
+@click.option(
+    "--public-url",
+    metavar="URL",
+    help="The address users reach this server at (https://data.example.org/): every "
+    "redirect, download link, DCAT and VoID uses it, never the request's Host (env "
+    "KALTIM_KG_PUBLIC_URL).",
+)
+@click.option(
+    "--trusted-proxy",
+    "trusted_proxy",
+    multiple=True,
+    metavar="ADDRESS",
+    help="A proxy (IP address or CIDR) whose X-Forwarded-* headers are believed; repeat for "
+    "more (env KALTIM_KG_TRUSTED_PROXY, space or comma separated).",
 )
 @base_option
 @engine_option
@@ -310,12 +388,20 @@ def serve(
     threads: int | None,
     query_workers: int | None,
     access_log: str | None,
+    allow_query_network: bool | None,
     check: bool,
+    public_url: str | None,
+    trusted_proxy: tuple[str, ...],
     base_uri: str | None,
     engines: tuple[str, ...],
 ) -> None:
     """Serve the SPARQL endpoint and the linked data (builds the store first if empty)."""
-    from kaltim_kg.server import ensure_port_free, preflight, run_server
+    from kaltim_kg.server import (
+        ensure_port_free,
+        ensure_queries_have_no_network,
+        preflight,
+        run_server,
+    )
     from kaltim_kg.store.publish import ensure_built
 
     options = {
@@ -329,6 +415,9 @@ def serve(
         "access_log": access_log,
         "base_uri": base_uri,
         "engines": engines or None,
+        "public_url": public_url,
+        "trusted_proxy": trusted_proxy or None,
+        "allow_query_network": allow_query_network,
     }
     if check:  # the store is one of the things checked: do not read its base IRI first
         settings = _settings(**options)
@@ -341,11 +430,15 @@ def serve(
     with _errors():
         ensure_port_free(settings.host, settings.port)
     _in_child_process(lambda: ensure_built(settings, progress=_progress))
+    with _errors():
+        ensure_queries_have_no_network(settings)
     source = str(settings.store_dir)
     if settings.engines:
         _in_child_process(lambda: _report_engines(settings))
         source = " + ".join(settings.engines) + f" (pages and dumps from {settings.store_dir})"
     click.echo(f"serving {source} on http://{settings.host}:{settings.port}/sparql", err=True)
+    if settings.public_url:
+        _progress(f"public address: {settings.public_url}")
     _progress(_chosen(settings))
     run_server(settings)
 
@@ -613,8 +706,21 @@ def graphs_drop(store_dir: Path | None, iri: str) -> None:
 
 
 @main.command()
-@click.option("--triples", type=click.IntRange(min=1), default=100_000, show_default=True)
-@click.option("--seed", type=int, default=1, show_default=True)
+@click.option(
+    "--triples",
+    type=click.IntRange(min=1),
+    default=100_000,
+    show_default=True,
+    help="How many triples to write, within one flow's worth (flows, their places, source "
+    "and cohorts included).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Random seed: the same seed and size give the same bytes.",
+)
 @click.option(
     "-o",
     "--output",
@@ -622,7 +728,7 @@ def graphs_drop(store_dir: Path | None, iri: str) -> None:
     required=True,
     help="N-Triples file to write (.nt, or .nt.gz for gzip).",
 )
-@base_option
+@file_base_option
 def synth(triples: int, seed: int, output: Path, base_uri: str | None) -> None:
     """Generate seeded synthetic export statistics (our vocabulary, SHACL-valid) as N-Triples."""
     from kaltim_kg.graph.synth import synthesize

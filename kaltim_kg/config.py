@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from kaltim_kg.namespaces import DEFAULT_BASE_URI, checked_base
 
@@ -166,6 +168,17 @@ class Settings:
     # Remote engines that answer /sparql instead of the embedded store (replicas of one
     # another): virtuoso+http://HOST:PORT or oxigraph+http://HOST:PORT. Empty: embedded.
     engines: tuple[str, ...] = ()
+    # The one address this server is reached at (https://data.example.org/), used in every
+    # URL it writes: redirects, download links, DCAT, VoID. None: from the request, whose
+    # Host must then name this server (see web/public_address.py).
+    public_url: str | None = None
+    # Proxies (addresses or CIDR networks) whose X-Forwarded-For/-Proto/-Host/-Port headers
+    # are believed; from any other peer they are ignored.
+    trusted_proxy: tuple[str, ...] = ()
+    # Query processes drop their network (an empty network namespace) so that a SERVICE the
+    # lexer missed cannot connect anywhere; where the OS refuses that, `serve` refuses to
+    # start unless this says to serve anyway (the lexer is then the only wall).
+    allow_query_network: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base_uri", checked_base(self.base_uri))
@@ -173,6 +186,12 @@ class Settings:
         if self.data_dir is not None:
             object.__setattr__(self, "data_dir", Path(self.data_dir).expanduser())
         object.__setattr__(self, "engines", tuple(self.engines))
+        if self.public_url is not None:
+            object.__setattr__(self, "public_url", checked_public_url(self.public_url))
+        object.__setattr__(self, "trusted_proxy", checked_networks(self.trusted_proxy))
+        problems = list(_out_of_range(self))
+        if problems:
+            raise ValueError("; ".join(problems))
 
     @property
     def facts_dir(self) -> Path:
@@ -184,8 +203,85 @@ class Settings:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
 
+_PUBLIC_URL = f"--public-url (env {ENV_PREFIX}PUBLIC_URL)"
+
+
+def checked_public_url(url: str) -> str:
+    """`url` as "scheme://host[:port]/", or ValueError: an absolute http(s) URL of a host's
+    root, no query."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{_PUBLIC_URL} must be an absolute http(s) URL, not {url!r}")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(f"{_PUBLIC_URL} must have no query, fragment or credentials: {url!r}")
+    try:
+        parts.port  # noqa: B018 -- raises on a port that is not a number
+    except ValueError:
+        raise ValueError(f"{_PUBLIC_URL} has a port that is not a number: {url!r}") from None
+    if parts.path not in ("", "/"):  # pages link to absolute paths (/id/..., /sparql)
+        raise ValueError(f"{_PUBLIC_URL} must be the root of its host, without a path: {url!r}")
+    return f"{parts.scheme}://{parts.netloc.lower()}/"
+
+
+def checked_networks(proxies: tuple[str, ...] | list[str] | str) -> tuple[str, ...]:
+    """Each proxy as a normalised network ("10.0.0.1/32"), or ValueError naming the bad one."""
+    words = proxies.replace(",", " ").split() if isinstance(proxies, str) else proxies
+    networks = []
+    for word in words:
+        try:
+            networks.append(str(ipaddress.ip_network(word.strip(), strict=False)))
+        except ValueError:
+            raise ValueError(
+                f"--trusted-proxy (env {ENV_PREFIX}TRUSTED_PROXY) must be an IP address or "
+                f"CIDR network, not {word!r}"
+            ) from None
+    return tuple(networks)
+
+
+# Each number a setting may take: (least, greatest); None leaves that side open. Checked
+# once, where settings are made, so a flag and its environment variable say the same.
+_RANGES: dict[str, tuple[float | None, float | None]] = {
+    "port": (1, 65535),
+    "workers": (1, None),
+    "threads": (1, None),
+    "query_workers": (1, None),
+    "max_connections": (1, None),
+    "header_timeout": (1, 60),  # what Granian accepts
+    "max_result_rows": (1, None),
+    "max_result_bytes": (1, None),
+    "max_request_bytes": (1, None),
+    "client_queries": (0, None),  # 0: no bound
+    "cache_entries": (0, None),  # 0: no cache
+    "cache_bytes": (0, None),
+    "query_memory_mb": (0, None),  # 0: no cap
+    "memory_store_quads": (0, None),  # 0: never copied into memory
+}
+
+
+def _out_of_range(settings: Settings) -> Iterator[str]:
+    """One line per setting out of its range, naming the flag and the variable."""
+    if not settings.query_timeout > 0:  # also refuses NaN
+        yield _range_problem("query_timeout", settings.query_timeout, "a number of seconds > 0")
+    for name, (least, greatest) in _RANGES.items():
+        value = getattr(settings, name)
+        if (least is not None and value < least) or (greatest is not None and value > greatest):
+            wanted = f"from {least} to {greatest}" if greatest is not None else f"at least {least}"
+            yield _range_problem(name, value, wanted)
+
+
+def _range_problem(name: str, value: object, wanted: str) -> str:
+    flag = name.replace("_", "-")
+    return f"--{flag} (env {ENV_PREFIX}{name.upper()}) must be {wanted}, not {value}"
+
+
 def _coerce(name: str, raw: str, annotation: Any) -> Any:
     kind = str(annotation)
+    if kind == "bool":
+        if raw.strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.strip().lower() in ("0", "false", "no", "off"):
+            return False
+        raise ValueError(f"{ENV_PREFIX}{name.upper()}: not 1/0, true/false: {raw!r}")
     if kind.startswith("tuple"):  # a list of words (KALTIM_KG_ENGINES="URL URL")
         return tuple(raw.replace(",", " ").split())
     try:

@@ -37,7 +37,7 @@ from granian import Granian
 from granian.constants import HTTPModes, Interfaces
 from granian.http import HTTP1Settings
 
-from kaltim_kg.config import Settings
+from kaltim_kg.config import ENV_PREFIX, Settings
 from kaltim_kg.errors import AddressInUse, KaltimKGError
 from kaltim_kg.lifetime import die_with_parent
 from kaltim_kg.store.generations import StoreDir
@@ -135,7 +135,11 @@ def preflight(settings: Settings) -> list[Check]:
 
     checks = []
     store_dir = StoreDir(settings.store_dir)
-    pool = QueryPool(Path(settings.store_dir).resolve(), 1, settings.query_memory_mb)
+    # Allowed to keep its network, so that the store can be checked where the OS refuses
+    # the drop; the network check below then says so.
+    pool = QueryPool(
+        Path(settings.store_dir).resolve(), 1, settings.query_memory_mb, allow_network=True
+    )
     try:
         try:
             if store_dir.current() is None:
@@ -161,10 +165,33 @@ def preflight(settings: Settings) -> list[Check]:
             checks.append(Check("port", True, f"{settings.host}:{settings.port} is free"))
         except AddressInUse as exc:
             checks.append(Check("port", False, str(exc)))
-        checks.append(_network_check(pool))
+        checks.append(_network_check(pool, settings.allow_query_network))
     finally:
         pool.close()
     return checks
+
+
+def ensure_queries_have_no_network(settings: Settings) -> None:
+    """Refuse to serve where query processes cannot drop their network, unless allowed.
+
+    Fail closed: the lexer refuses SERVICE, but the empty network namespace is what stops a
+    query it missed (issue 18 F3). Remote engines run queries elsewhere: nothing to check.
+    """
+    from kaltim_kg.query.pool import QueryPool
+
+    if settings.engines or settings.allow_query_network:
+        return
+    pool = QueryPool(Path(settings.store_dir).resolve(), 1, 0, allow_network=True)
+    try:
+        check = _network_check(pool, allowed=False)
+    finally:
+        pool.close()
+    if not check.ok:
+        raise KaltimKGError(
+            f"{check.detail}; refusing to serve. To serve anyway, with the lexer as the only "
+            f"wall against SERVICE, pass --allow-query-network (env "
+            f"{ENV_PREFIX}ALLOW_QUERY_NETWORK=1)"
+        )
 
 
 PREFLIGHT_SECONDS = 30.0
@@ -179,10 +206,10 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _network_check(pool: Any) -> Check:
+def _network_check(pool: Any, allowed: bool) -> Check:
+    """A query process must live in a network namespace of its own (no route anywhere)."""
     from kaltim_kg.query.worker import Job
 
-    """A query process must live in a network namespace of its own (no route anywhere)."""
     with contextlib.suppress(KaltimKGError):  # the process is past its start-up then
         pool.run(Job("ASK {}", "json", 1), timeout=PREFLIGHT_SECONDS)
     own = os.readlink("/proc/self/ns/net")
@@ -192,12 +219,13 @@ def _network_check(pool: Any) -> Check:
         return Check("network", False, f"cannot tell: {exc.strerror}")
     if theirs and own not in theirs:
         return Check("network", True, "query processes run without network access")
-    return Check(
-        "network",
-        False,
+    kept = (
         "query processes keep this host's network: the OS refused them a network namespace "
-        "(unshare: needs root or unprivileged user namespaces)",
+        "(unshare: needs root or unprivileged user namespaces)"
     )
+    if allowed:
+        return Check("network", True, f"{kept}, allowed by --allow-query-network")
+    return Check("network", False, kept)
 
 
 def run_server(settings: Settings) -> None:

@@ -5,11 +5,32 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kaltim_kg.web import catalog, documentation, downloads, home, lists, resources, search
+from kaltim_kg.web import (
+    catalog,
+    datasets,
+    documentation,
+    downloads,
+    home,
+    lists,
+    resources,
+    search,
+    world_map,
+)
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 DOCUMENTED_BLUEPRINTS = {
-    m.bp.name for m in (resources, documentation, downloads, catalog, home, search, lists)
+    m.bp.name
+    for m in (
+        resources,
+        documentation,
+        downloads,
+        catalog,
+        datasets,
+        home,
+        world_map,
+        search,
+        lists,
+    )
 }
 
 

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from kaltim_kg.web.home import format_rupiah, rupiah_in_words
+from kaltim_kg.web.numbers import amount_in_words as rupiah_in_words
+from kaltim_kg.web.numbers import format_amount as format_rupiah
 from tests.html_page import find, parse_html
 
 FLOWS = """
@@ -102,3 +103,40 @@ def test_links_to_every_way_in(client):
 def test_rupiah_formatting(value, lang, exact, words):
     assert format_rupiah(value, lang) == exact
     assert rupiah_in_words(value, lang) == words
+
+
+@pytest.mark.parametrize(
+    ("lang", "warning"),
+    [
+        ("en", "Widths do not show value: each line = one pair the sources name"),
+        (
+            "id",
+            "Lebar garis tidak menunjukkan nilai: setiap garis = satu pasangan yang disebut sumber",
+        ),
+    ],
+)
+def test_the_diagram_says_its_widths_are_not_values(client, lang, warning):
+    page = home(client, lang)
+    (text,) = find(page, "text", class_="chart-warning")
+    assert text.text == warning
+    # and that is true: every line has the same width whatever it stands for
+    assert len({p.attrs["stroke-width"] for p in find(page, "path", class_="link")}) == 1
+
+
+def test_the_diagram_counts_are_a_table_beside_it(client, built):
+    store = built.generation.open()
+    pairs = {
+        (r["commodity"].value, r["country"].value)
+        for r in store.query(FLOWS, use_default_graph_as_union=True)
+    }
+    per_commodity: dict[str, int] = {}
+    for commodity, _ in pairs:
+        path = commodity.replace("https://w3id.org/kaltim-kg", "")
+        per_commodity[path] = per_commodity.get(path, 0) + 1
+    page = home(client, "en")
+    rows = [e for e in page if e.tag == "tr" and find(e.children, "th", scope="row")]
+    shown = {}
+    for row in rows[: len(per_commodity)]:  # the first table: destinations per commodity
+        link = find(find(row.children, "th")[0].children, "a")[0]
+        shown[link.attrs["href"]] = int(find(row.children, "td")[0].text)
+    assert shown == per_commodity

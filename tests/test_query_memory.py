@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -63,3 +65,34 @@ def test_a_worker_is_replaced_after_a_very_large_reply(settings):
         assert pool.run(ASK, timeout=30).body == b'{"head":{},"boolean":true}'  # the new one
     finally:
         pool.close()
+
+
+COPY_UNDER_A_SMALL_CAP = """
+import resource, sys
+import pyoxigraph
+from kaltim_kg.query.worker import _copy
+source = pyoxigraph.Store()
+source.extend(
+    pyoxigraph.Quad(pyoxigraph.NamedNode(f"http://example.org/s{i}"),
+                    pyoxigraph.NamedNode("http://example.org/p"), pyoxigraph.Literal(i),
+                    pyoxigraph.NamedNode("http://example.org/g"))
+    for i in range(2000)
+)
+resource.setrlimit(resource.RLIMIT_DATA, (150 * 1024 * 1024, resource.RLIM_INFINITY))
+print(len(_copy(source)))
+"""
+
+
+def test_the_in_memory_copy_fits_a_small_heap_cap():
+    """The copy must not need more than the data: pyoxigraph's bulk loader took a fixed
+    200 MB buffer, so a worker with a 100 MB query budget aborted while copying (and each
+    replacement did too, answering every later query with a 503)."""
+    done = subprocess.run(
+        [sys.executable, "-c", COPY_UNDER_A_SMALL_CAP],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert done.returncode == 0, done.stderr[-300:]
+    assert done.stdout.split() == ["2000"]

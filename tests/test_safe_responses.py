@@ -17,7 +17,11 @@ BASE = "https://w3id.org/kaltim-kg/"
 BAD_PREDICATE = "http://example.org/1"
 ROUTES = [
     ("GET", "/", {}),
+    ("GET", "/map", {}),
+    ("GET", "/map?lang=%3Cscript%3E", {}),
+    ("GET", "/favicon.ico", {}),
     ("GET", "/sparql", {"Accept": "text/html"}),
+    ("GET", "/sparql?lang=id", {"Accept": "text/html"}),
     ("GET", "/sparql", {"Accept": "text/turtle"}),
     ("GET", "/sparql?query=ASK%7B%7D", {}),
     ("GET", "/sparql?query=not+a+query", {}),
@@ -38,6 +42,13 @@ ROUTES = [
     ("GET", "/id/flow/?format=csv", {}),
     ("GET", "/id/flow/?sort=<b>", {}),
     ("GET", "/id/planet/", {}),
+    ("GET", "/catalog", {"Accept": "text/html"}),
+    ("GET", "/.well-known/void", {"Accept": "text/html"}),
+    ("GET", "/dataset", {"Accept": "text/html"}),
+    ("GET", "/graph/reference", {"Accept": "text/html"}),
+    ("GET", "/graph/no-such-graph", {"Accept": "text/html"}),
+    ("GET", "/sparql/service", {"Accept": "text/html"}),
+    ("GET", "/catalog", {"Host": "forged.example"}),
     ("GET", "/health", {}),
     ("GET", "/no/such/page<script>", {}),
     ("DELETE", "/health", {}),
@@ -99,7 +110,14 @@ def test_the_same_resource_in_turtle_is_served(odd_store):
 
 
 def test_well_formed_rdfxml_parses(client):
-    for path in ("/id/country/JP.rdf", "/.well-known/void?format=rdfxml", "/catalog?format=rdfxml"):
+    for path in (
+        "/id/country/JP.rdf",
+        "/.well-known/void?format=rdfxml",
+        "/catalog?format=rdfxml",
+        "/dataset?format=rdfxml",
+        "/graph/reference?format=rdfxml",
+        "/sparql/service?format=rdfxml",
+    ):
         response = client.get(path)
         assert response.status_code == 200, path
         assert len(Graph().parse(data=response.get_data(), format="xml")) > 0

@@ -44,7 +44,8 @@ def _slow_body(port: int) -> socket.socket:
     """A POST that announces 100 kB and sends two bytes of it."""
     sock = socket.create_connection(("127.0.0.1", port))
     sock.sendall(
-        b"POST /sparql HTTP/1.1\r\nHost: test\r\nContent-Type: application/sparql-query\r\n"
+        # A Host naming this server: any other is refused before the body is read.
+        b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
         b"Content-Length: 100000\r\n\r\nAS"
     )
     return sock

@@ -7,7 +7,7 @@ written at build time.
 
 from __future__ import annotations
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from kaltim_kg.catalog.metadata import (
@@ -22,6 +22,7 @@ from kaltim_kg.catalog.metadata import (
     YEAR,
     Release,
     Site,
+    stable_node,
 )
 from kaltim_kg.namespaces import SPDX, VCARD
 from kaltim_kg.store.csv_tables import METADATA as CSV_METADATA
@@ -263,7 +264,7 @@ class CatalogBuilder:
         size_type = XSD.nonNegativeInteger if self.profile == "3.0.1" else XSD.decimal
         g.add((node, DCAT.byteSize, Literal(int(info["bytes"]), datatype=size_type)))  # type: ignore[call-overload]
         if self.profile == "3.0.1":  # DCAT-AP 2.1.1 allows SHA-1 only; we publish SHA-256
-            checksum = _typed(g, BNode(), SPDX.Checksum)
+            checksum = _typed(g, stable_node("checksum", filename), SPDX.Checksum)
             g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
             value = Literal(str(info["sha256"]), datatype=XSD.hexBinary)
             g.add((checksum, SPDX.checksumValue, value))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from rdflib import URIRef
+from rdflib import BNode, URIRef
 
 from kaltim_kg.store.dumps import CHECKSUMS, DUMP_FORMATS, DumpFormat
 
@@ -38,6 +39,12 @@ REGION_KEY = "ID-KI"
 REGION_GEONAMES = URIRef("http://sws.geonames.org/1641897/")
 REGION_WIKIDATA = URIRef("http://www.wikidata.org/entity/Q3899")
 EXAMPLE_KEY = ("country", "JP")
+
+
+def stable_node(kind: str, key: str) -> BNode:
+    """A blank node labelled by what it stands for, so the same generation serialises to the
+    same bytes (and ETag) on every request: harvesters then get 304, not a re-import."""
+    return BNode(f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:16]}")
 
 
 @dataclass(frozen=True)

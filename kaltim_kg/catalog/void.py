@@ -7,7 +7,15 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, XSD
 
-from kaltim_kg.catalog.metadata import DESCRIPTION, EXAMPLE_KEY, LICENSE, TITLE, Release, Site
+from kaltim_kg.catalog.metadata import (
+    DESCRIPTION,
+    EXAMPLE_KEY,
+    LICENSE,
+    TITLE,
+    Release,
+    Site,
+    stable_node,
+)
 from kaltim_kg.namespaces import VOID, normalise_base
 from kaltim_kg.store.statistics import COUNTS, LINK_TARGETS
 
@@ -43,6 +51,36 @@ def _iri_or_text(value: str) -> URIRef | Literal:
     return URIRef(value) if value.startswith(("http://", "https://")) else Literal(value)
 
 
+def graph_title(release: Release, graph_iri: str) -> str:
+    """What VoID calls a named graph: an imported table by its title, else by its IRI."""
+    about = release.loaded_graphs.get(graph_iri, {})
+    return f"{about['title']} (table)" if about.get("title") else f"Named graph <{graph_iri}>"
+
+
+def graph_licence(release: Release, graph_iri: str) -> URIRef:
+    """An imported table keeps its own licence; everything else is ours."""
+    licence = str(release.loaded_graphs.get(graph_iri, {}).get("licence") or "")
+    return URIRef(licence) if "://" in licence else LICENSE
+
+
+def describe_subset(
+    graph: Graph, site: Site, release: Release, graph_iri: str, counts: dict[str, Any]
+) -> URIRef:
+    """One named graph as a VoID dataset: title, licence, source, endpoint, counts."""
+    subset = URIRef(graph_iri)
+    about = release.loaded_graphs.get(graph_iri, {})
+    graph.add((subset, RDF.type, VOID.Dataset))
+    graph.add((subset, DCTERMS.title, Literal(graph_title(release, graph_iri), lang="en")))
+    graph.add((subset, DCTERMS.license, graph_licence(release, graph_iri)))
+    if about.get("source"):
+        graph.add((subset, DCTERMS.source, _iri_or_text(str(about["source"]))))
+    if about.get("table"):
+        graph.add((subset, DCTERMS.subject, URIRef(str(about["table"]))))
+    graph.add((subset, VOID.sparqlEndpoint, site.url("/sparql")))
+    _count(graph, subset, counts)
+    return subset
+
+
 def void_graph(site: Site, release: Release) -> Graph:
     """VoID for the whole dataset, a subset per named graph, and the outgoing linksets."""
     graph = Graph()
@@ -67,31 +105,18 @@ def void_graph(site: Site, release: Release) -> Graph:
         graph.add((dataset, VOID.vocabulary, URIRef(vocabulary)))
     _count(graph, dataset, stats.get("dataset", {}))
     for iri, entities in stats.get("class_partitions", {}).items():
-        partition = BNode()
+        partition = stable_node("class", iri)
         graph.add((dataset, VOID.classPartition, partition))
         graph.add((partition, VOID["class"], URIRef(iri)))
         graph.add((partition, VOID.entities, Literal(int(entities), datatype=XSD.integer)))
     for iri, triples in stats.get("property_partitions", {}).items():
-        partition = BNode()
+        partition = stable_node("property", iri)
         graph.add((dataset, VOID.propertyPartition, partition))
         graph.add((partition, VOID.property, URIRef(iri)))
         graph.add((partition, VOID.triples, Literal(int(triples), datatype=XSD.integer)))
     for graph_iri, counts in stats.get("graphs", {}).items():
-        subset = URIRef(graph_iri)
-        graph.add((dataset, VOID.subset, subset))
-        graph.add((subset, RDF.type, VOID.Dataset))
-        about = release.loaded_graphs.get(graph_iri, {})
-        title = f"{about['title']} (table)" if about.get("title") else f"Named graph <{graph_iri}>"
-        graph.add((subset, DCTERMS.title, Literal(title, lang="en")))
-        # An imported table keeps its own licence and source; everything else is ours.
-        licence = str(about.get("licence") or "")
-        graph.add((subset, DCTERMS.license, URIRef(licence) if "://" in licence else LICENSE))
-        if about.get("source"):
-            graph.add((subset, DCTERMS.source, _iri_or_text(str(about["source"]))))
-        if about.get("table"):
-            graph.add((subset, DCTERMS.subject, URIRef(str(about["table"]))))
-        graph.add((subset, VOID.sparqlEndpoint, site.url("/sparql")))
-        _count(graph, subset, counts)
+        graph.add((dataset, VOID.subset, URIRef(graph_iri)))
+        describe_subset(graph, site, release, graph_iri, counts)
     for name, links in stats.get("linksets", {}).items():
         linkset = site.data(f"dataset/links/{name}")
         graph.add((dataset, VOID.subset, linkset))

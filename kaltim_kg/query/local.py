@@ -6,7 +6,8 @@ import pyoxigraph
 
 from kaltim_kg.config import Settings
 from kaltim_kg.errors import KaltimKGError
-from kaltim_kg.namespaces import PREFIXES
+from kaltim_kg.namespaces import PREFIXES, QUERY_PREFIXES
+from kaltim_kg.query.scan import scan_query, syntax_message
 from kaltim_kg.store.generations import StoreDir
 
 
@@ -41,11 +42,16 @@ def _table(solutions: pyoxigraph.QuerySolutions) -> str:
 
 def run_local_query(settings: Settings, query: str, fmt: str) -> str:
     """Query the current generation (default graph = union of named graphs); return text."""
+    if not query.strip():
+        raise QueryError("empty query")
+    update = scan_query(query).update
+    if update is not None:
+        raise QueryError(f"updates are refused: {update} (SPARQL Update); the store is read only")
     store = StoreDir(settings.store_dir).require_current().open()
     try:
-        result = store.query(query, use_default_graph_as_union=True, prefixes=PREFIXES)
+        result = store.query(query, use_default_graph_as_union=True, prefixes=QUERY_PREFIXES)
     except SyntaxError as exc:
-        raise QueryError(f"bad query: {exc}") from exc
+        raise QueryError(f"bad query: {syntax_message(query, str(exc))}") from None
     if isinstance(result, pyoxigraph.QueryBoolean):
         return ("true" if bool(result) else "false") + "\n"
     if isinstance(result, pyoxigraph.QueryTriples):

@@ -43,7 +43,7 @@ from kaltim_kg.query.handoff import (
     readable_poller,
     wait_readable,
 )
-from kaltim_kg.query.worker import Job, Reply
+from kaltim_kg.query.worker import EXIT_NETWORK_KEPT, Job, Reply
 from kaltim_kg.store.generations import StoreDir
 
 # A worker that has just sent a reply this big is replaced: its heap grew to build the
@@ -64,8 +64,11 @@ class _Worker:
     server's main module, and the same interpreter and package as the server.
     """
 
-    def __init__(self, store_root: Path, memory_mb: int, memory_quads: int = 0) -> None:
+    def __init__(
+        self, store_root: Path, memory_mb: int, memory_quads: int = 0, allow_network: bool = False
+    ) -> None:
         self.memory_quads = memory_quads
+        self.allow_network = allow_network
         self.answered = False  # has sent a reply: past its start-up
         ours, theirs = socket.socketpair()
         env = {
@@ -83,6 +86,7 @@ class _Worker:
                 str(memory_mb),
                 str(memory_quads),
                 str(os.getpid()),  # the worker ends when this process is gone
+                "allow-network" if allow_network else "drop-network",
             ],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
@@ -100,6 +104,11 @@ class _Worker:
             return "stopped answering"
         if code == -signal.SIGABRT:
             return "ran out of its memory budget"
+        if code == EXIT_NETWORK_KEPT:
+            return (
+                "cannot drop its network and may not keep it (serve --allow-query-network "
+                "to run queries anyway)"
+            )
         return f"stopped unexpectedly (exit status {code})"
 
     def kill(self) -> None:
@@ -207,8 +216,10 @@ class QueryPool:
         patience: float = 0.25,
         memory_copies: int = 1,
         recycle_bytes: int = RECYCLE_REPLY_BYTES,
+        allow_network: bool = False,
     ) -> None:
         self.store_root = store_root
+        self.allow_network = allow_network
         self.recycle_bytes = recycle_bytes
         self.restarts: Counter[str] = Counter()  # replaced workers, by why
         self.size = max(1, size)
@@ -222,7 +233,7 @@ class QueryPool:
             self._add_worker(memory_quads if i < memory_copies else 0)
 
     def _add_worker(self, memory_quads: int) -> _Worker:
-        worker = _Worker(self.store_root, self.memory_mb, memory_quads)
+        worker = _Worker(self.store_root, self.memory_mb, memory_quads, self.allow_network)
         with self._lock:
             self._all.append(worker)
         self._idle.put(worker)
@@ -345,7 +356,7 @@ def _answer(reply: Reply, seconds: float) -> Answer:
     )
 
 
-_pools: dict[tuple[int, str, int, int, int], QueryPool] = {}
+_pools: dict[tuple[int, str, int, int, int, bool], QueryPool] = {}
 _pools_lock = threading.Lock()
 
 
@@ -362,6 +373,7 @@ def pool_for(settings: Settings) -> QueryPool:
         settings.query_workers,
         settings.query_memory_mb,
         settings.memory_store_quads,
+        settings.allow_query_network,
     )
     pool = _pools.get(key)  # the common case, without the lock or a path resolve
     if pool is not None:
@@ -378,6 +390,7 @@ def pool_for(settings: Settings) -> QueryPool:
                 settings.memory_store_quads,
                 running_limit=running,
                 memory_copies=running,  # each quick query that may run at once finds a copy
+                allow_network=settings.allow_query_network,
             )
         return pool
 

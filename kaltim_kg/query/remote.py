@@ -41,8 +41,9 @@ from kaltim_kg.errors import (
     QueryUnavailable,
     ResultNotRepresentable,
 )
-from kaltim_kg.namespaces import PREFIXES
+from kaltim_kg.namespaces import QUERY_PREFIXES
 from kaltim_kg.query.pool import Answer
+from kaltim_kg.query.scan import syntax_message
 from kaltim_kg.query.worker import FIRST_PASS_BYTES, Job, serialise
 
 PUBLICATION_SECONDS = 1.0  # how stale a replica's publication record may be
@@ -124,7 +125,14 @@ class RemoteEngines:
 
     def _text(self, job: Job, variables: tuple[str, ...] | None) -> str:
         ours = [f"BASE <{job.base_iri}>"] if job.base_iri else []
-        ours += [f"PREFIX {name}: <{iri}>" for name, iri in PREFIXES.items()]
+        # The predeclared prefixes this query may use (a name followed by a colon anywhere
+        # in its text: one too many costs nothing, and ~45 lines on every query would).
+        query_text = job.query
+        ours += [
+            f"PREFIX {name}: <{iri}>"
+            for name, iri in QUERY_PREFIXES.items()
+            if f"{name}:" in query_text
+        ]
         query = job.query
         if variables and not job.query_has_dataset:
             # The row cap bounds the engine's work, not just the answer: the query runs as a
@@ -270,9 +278,9 @@ class _Parser:
         while True:
             job, outcome, done = self._jobs.get()
             try:
-                result = store.query(job.query, base_iri=job.base_iri, prefixes=PREFIXES)
+                result = store.query(job.query, base_iri=job.base_iri, prefixes=QUERY_PREFIXES)
             except SyntaxError as exc:
-                outcome.append(QuerySyntaxError(str(exc)))
+                outcome.append(QuerySyntaxError(syntax_message(job.query, str(exc))))
             except BaseException:  # evaluation on no data, or an engine panic: the engine decides
                 outcome.append(None)
             else:

@@ -338,3 +338,30 @@ def scan_query(text: str, predeclared: Iterable[str] = QUERY_PREFIXES) -> QueryS
     `predeclared` are the prefixes the engine is given besides the query's own.
     """
     return _Lexer(text, predeclared).run()
+
+
+# Longest engine message passed on (its "expected one of" lists run to kilobytes).
+MAX_MESSAGE_CHARS = 300
+_POSITION = re.compile(r"^error at (\d+:\d+)")
+
+
+def syntax_message(text: str, engine_message: str) -> str:
+    """The engine's syntax error as one line, and an undeclared prefix named as such.
+
+    For `foo:bar` with no `PREFIX foo:`, Oxigraph lists every character class a name may
+    continue with (six lines of Unicode ranges); the user needs the prefix and the remedy.
+    """
+    position = _POSITION.match(engine_message)
+    where = f" at {position.group(1)}" if position else ""
+    if "Prefix not found" in engine_message:
+        unknown = scan_query(text).undeclared_prefixes()
+        name = f" {unknown[0]}:" if unknown else ""
+        known = ", ".join(sorted(QUERY_PREFIXES))
+        return (
+            f"unknown prefix{name}{where}: declare it (PREFIX{name or ' p:'} <IRI>) or use one "
+            f"of the predeclared: {known}"
+        )
+    line = " ".join(engine_message.split())
+    if len(line) > MAX_MESSAGE_CHARS:
+        line = line[: MAX_MESSAGE_CHARS - 1].rstrip() + "…"
+    return line

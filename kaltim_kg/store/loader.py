@@ -346,3 +346,32 @@ def load_file(
         raise LoadError(f"{source.path}{line}: syntax error: {reason}") from exc
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise LoadError(f"{source.path}: cannot read: {exc}") from exc
+
+
+def keep_each_triple_once(
+    store: pyoxigraph.Store, graphs: list[str], counts: dict[str, int]
+) -> None:
+    """Remove from each of `graphs` the triples another graph of the store already states.
+
+    The default graph is the union of the named graphs, and Oxigraph's union counts a triple
+    once per graph that holds it: a loaded file that restates what the store says (the
+    reference descriptions `synth` writes so that its files validate alone) would double
+    every count. The graphs already published keep their triples; among `graphs`, the first
+    that states a triple keeps it. `counts` (triples per graph) names the graphs and picks
+    the smaller side to scan; the engine probes the other side's index for each triple.
+    """
+    for index, name in enumerate(graphs):
+        later = set(graphs[index + 1 :])
+        others = sorted(g for g in counts if g != name and g not in later)
+        if not others:
+            continue
+        graph = str(pyoxigraph.NamedNode(name))
+        mine = f"GRAPH {graph} {{ ?s ?p ?o }}"
+        values = " ".join(str(pyoxigraph.NamedNode(g)) for g in others)
+        theirs = f"VALUES ?other {{ {values} }} GRAPH ?other {{ ?s ?p ?o }}"
+        # The engine joins in the order written: it scans the first and probes the second.
+        if sum(counts[g] for g in others) < counts.get(name, 0):
+            pattern = f"{theirs} {mine}"
+        else:
+            pattern = f"{mine} FILTER EXISTS {{ {theirs} }}"
+        store.update(f"DELETE {{ {mine} }} WHERE {{ {pattern} }}")

@@ -13,6 +13,7 @@ from kaltim_kg.web import (
     browse,
     catalog,
     current,
+    datasets,
     documentation,
     downloads,
     home,
@@ -23,8 +24,10 @@ from kaltim_kg.web import (
     search,
     sparql,
     system,
+    world_map,
 )
 from kaltim_kg.web.negotiation import CONTENT_SECURITY_POLICY, plain
+from kaltim_kg.web.public_address import PublicAddress
 from kaltim_kg.web.response import WholeBodyResponse
 
 REFERRER_POLICY = "no-referrer"
@@ -35,11 +38,13 @@ BLUEPRINTS = (
     documentation,
     downloads,
     catalog,
+    datasets,
     home,
     reconcile,
     metrics,
     search,
     lists,
+    world_map,
 )
 
 
@@ -63,6 +68,8 @@ def create_app(
     app.register_error_handler(MethodNotAllowed, _method_not_allowed)
     app.register_error_handler(ResultNotRepresentable, _not_representable)
     app.after_request(safe_headers)
+    # Outermost: every URL the app writes comes from the address this decides.
+    app.wsgi_app = PublicAddress(app.wsgi_app, app.config["KALTIM_KG_SETTINGS"])  # type: ignore[method-assign]
     return app
 
 

@@ -22,6 +22,8 @@ def local_path(base_uri: str, iri: str) -> str | None:
         thing, _, fragment = iri.partition("#")
         path = "/" + thing[len(base_uri) :]
         return f"{path}#{fragment}" if fragment else path
+    if iri == f"{base_uri}dataset" or iri.startswith(f"{base_uri}graph/"):
+        return "/" + iri[len(base_uri) :]
     if iri == str(ONTOLOGY_IRI) or iri.startswith(str(KKG)):
         return "/ontology" + ("#" + iri[len(str(KKG)) :] if iri.startswith(str(KKG)) else "")
     return None

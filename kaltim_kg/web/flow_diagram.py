@@ -1,7 +1,8 @@
 """A server-rendered Sankey-style diagram of export flows: commodity → destination country.
 
-The source gives no value per flow, so every commodity-country pair weighs the same; a
-node's height is the number of pairs through it. At most 150 pairs are drawn (the
+The sources give no value per flow, so sizes here count, they never measure: every
+commodity-country pair is one line of the same width, and a node's height is the number of
+pairs through it. The diagram says so on itself, and the page gives the counts as a table. At most 150 pairs are drawn (the
 busiest), so a store with millions of flows still gets a readable picture. Layout only: the
 SVG markup lives in the template.
 """
@@ -16,7 +17,7 @@ from kaltim_kg.web.labels import Labeller
 
 UNIT = 16  # pixels per flow
 GAP = 10  # pixels between nodes
-LEFT_X, RIGHT_X, WIDTH, NODE_WIDTH, TOP = 190, 570, 760, 10, 30
+LEFT_X, RIGHT_X, WIDTH, NODE_WIDTH, TOP = 215, 580, 760, 10, 44  # room for the note on top
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Node:
     x: int
     y: int
     height: int
+    pairs: int  # commodity-destination pairs through this node: what its height shows
 
     @property
     def label_y(self) -> float:
@@ -56,7 +58,7 @@ def _stack(
     y = TOP
     for key in keys:
         height = degree[key] * UNIT
-        nodes[key] = Node(labeller.name(key), local_path(base, key), x, y, height)
+        nodes[key] = Node(labeller.name(key), local_path(base, key), x, y, height, degree[key])
         y += height + GAP
     return nodes
 

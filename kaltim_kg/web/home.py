@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 import pyoxigraph
-from flask import Blueprint, Response, render_template
+from flask import Blueprint, Response, current_app, render_template, request
 
 from kaltim_kg.catalog.metadata import DESCRIPTION, TITLE
 from kaltim_kg.web import current
@@ -15,6 +16,7 @@ from kaltim_kg.web.current import Opened
 from kaltim_kg.web.flow_diagram import Pair, flow_diagram
 from kaltim_kg.web.labels import Labeller
 from kaltim_kg.web.negotiation import html_response
+from kaltim_kg.web.numbers import amount_in_words, format_amount, format_number
 from kaltim_kg.web.texts import request_language, texts
 
 bp = Blueprint("home", __name__)
@@ -42,34 +44,8 @@ class Figure:
     href: str | None
     amount: str
     amount_words: str
-    members: int | None
+    members: str | None  # formatted for the page's language
     rounding: str | None = None  # "rounded to 0.1 billion": the stated figure is not exact
-
-
-def format_rupiah(value: Decimal, lang: str, currency: str = "IDR") -> str:
-    """428200000000 → 'Rp428.200.000.000' (id) or 'IDR 428,200,000,000' (en)."""
-    grouped = f"{value:,.0f}"
-    if lang == "id":
-        grouped = grouped.replace(",", ".")
-        return "Rp" + grouped if currency == "IDR" else f"{currency} {grouped}"
-    return f"{currency} {grouped}"
-
-
-def rupiah_in_words(value: Decimal, lang: str) -> str:
-    """428200000000 → 'Rp428,2 miliar' (id) or 'IDR 428.2 billion' (en)."""
-    for size, id_word, en_word in (
-        (10**12, "triliun", "trillion"),
-        (10**9, "miliar", "billion"),
-        (10**6, "juta", "million"),
-    ):
-        if value >= size:
-            number = f"{(value / size):.1f}".rstrip("0").rstrip(".")
-            return (
-                f"Rp{number.replace('.', ',')} {id_word}"
-                if lang == "id"
-                else f"IDR {number} {en_word}"
-            )
-    return format_rupiah(value, lang)
 
 
 def cohort_figures(
@@ -87,9 +63,11 @@ def cohort_figures(
             Figure(
                 label=labeller.name(row["cohort"].value),
                 href=local_path(base_uri, row["cohort"].value),
-                amount=format_rupiah(value, lang, currency),
-                amount_words=stated.value if stated is not None else rupiah_in_words(value, lang),
-                members=int(members.value) if members is not None else None,
+                amount=format_amount(value, lang, currency),
+                amount_words=stated.value
+                if stated is not None
+                else amount_in_words(value, lang, currency),
+                members=format_number(members.value, lang) if members is not None else None,
                 rounding=_rounding(Decimal(precision.value), lang)
                 if precision is not None
                 else None,
@@ -102,7 +80,7 @@ def _rounding(precision: Decimal, lang: str) -> str | None:
     """100000000 → 'dibulatkan ke 0,1 miliar' / 'rounded to 0.1 billion'; None when exact."""
     if precision <= 1:
         return None
-    words = rupiah_in_words(precision, lang).removeprefix("Rp").removeprefix("IDR ")
+    words = amount_in_words(precision, lang).removeprefix("Rp").removeprefix("IDR ")
     return f"dibulatkan ke {words}" if lang == "id" else f"rounded to {words}"
 
 
@@ -134,7 +112,22 @@ def index() -> Response:
         description=DESCRIPTION,
         diagram=flow_diagram(_cached_pairs(current.store()), labeller, base),
         figures=cohort_figures(store, labeller, base, lang),
+        number=lambda n: format_number(n, lang),
     )
     response = html_response(body)
     response.vary.add("Accept-Language")
     return response
+
+
+FAVICON_MAX_AGE = 86400  # a day: browsers ask for it on every site they open
+
+
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    """The site icon where browsers and feed readers look for it without a <link>: our SVG."""
+    icon = Path(current_app.static_folder or "", "favicon.svg").read_bytes()
+    response = Response(icon, content_type="image/svg+xml")
+    response.cache_control.public = True
+    response.cache_control.max_age = FAVICON_MAX_AGE
+    response.add_etag()
+    return response.make_conditional(request)

@@ -20,8 +20,8 @@ from kaltim_kg.link.listing import ALL, BadListRequest, Listing, Row
 from kaltim_kg.namespaces import KINDS
 from kaltim_kg.web import browse, current
 from kaltim_kg.web.addresses import local_path
-from kaltim_kg.web.home import format_rupiah
 from kaltim_kg.web.negotiation import conditional, html_response, plain
+from kaltim_kg.web.numbers import amount_in_words
 from kaltim_kg.web.texts import request_language, texts
 
 bp = Blueprint("lists", __name__)
@@ -209,7 +209,7 @@ def _html(found: Listing, params: dict[str, str], base: str, lang: str) -> str:
         name=kind_name(found.kind, lang),
         link=link,
         page_of=page_of,
-        money=lambda amount: format_rupiah(amount[1], lang, amount[0] or "IDR"),
+        money=lambda amount: amount_in_words(amount[1], lang, amount[0] or "IDR"),
         download={
             f: url_for("lists.listing", kind=found.kind, **{**kept, "format": f})
             for f in ("csv", "json")

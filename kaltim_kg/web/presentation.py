@@ -15,6 +15,7 @@ from kaltim_kg.graph.jsonld import compact_iri
 from kaltim_kg.namespaces import KKG, SCHEMA
 from kaltim_kg.web.addresses import local_path
 from kaltim_kg.web.labels import Labeller
+from kaltim_kg.web.numbers import format_literal
 
 # Datasets we link out to, by IRI prefix, named so readers know where a link goes.
 EXTERNAL_SOURCES = (
@@ -43,6 +44,7 @@ class Value:
     external: str | None = None  # the name of the external dataset, if any
     lang: str | None = None
     datatype: str | None = None
+    exact: str | None = None  # a number's lexical form, when `text` is it formatted for reading
 
 
 @dataclass
@@ -100,6 +102,9 @@ class Presenter:
             shown = compact_iri(datatype) if datatype else None
             if shown == "xsd:string":
                 shown = None
+            readable = format_literal(term.value, datatype, self.labels.lang)
+            if readable is not None and readable != term.value:
+                return Value(readable, datatype=shown, exact=term.value)
             return Value(term.value, lang=term.language, datatype=shown)
         return Value(str(term))
 

@@ -7,6 +7,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
 
+from kaltim_kg.catalog.metadata import stable_node
 from kaltim_kg.config import Settings
 from kaltim_kg.formats import BY_NAME, Format
 from kaltim_kg.namespaces import SD
@@ -70,7 +71,7 @@ def service_graph(endpoint: str, manifest: dict[str, Any], settings: Settings) -
     graph.add((default_graph, RDFS.comment, Literal("the union of all named graphs", lang="en")))
     counts: dict[str, int] = manifest.get("graphs", {})
     for name, triples in sorted(counts.items()):
-        named, described = BNode(), BNode()
+        named, described = stable_node("named-graph", name), stable_node("graph", name)
         graph.add((dataset, SD.namedGraph, named))
         graph.add((named, RDF.type, SD.NamedGraph))
         graph.add((named, SD.name, URIRef(name)))

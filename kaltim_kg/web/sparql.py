@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from decimal import Decimal
 
 from flask import Blueprint, Flask, Response, current_app, g, render_template, request
 from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, NotAcceptable
@@ -23,6 +24,7 @@ from kaltim_kg.errors import (
     TooManyQueries,
 )
 from kaltim_kg.formats import BY_NAME, Format, by_name, negotiate
+from kaltim_kg.namespaces import KKG
 from kaltim_kg.query.cache import CachedResult, CacheKey, ResultCache
 from kaltim_kg.query.clients import ClientLimit
 from kaltim_kg.query.runner import runner_for
@@ -32,9 +34,11 @@ from kaltim_kg.store.generations import StoreDir
 from kaltim_kg.web import current
 from kaltim_kg.web.metrics import count_timeout
 from kaltim_kg.web.negotiation import checked_xml
+from kaltim_kg.web.numbers import format_number
 from kaltim_kg.web.protocol import read_query_request
 from kaltim_kg.web.service_description import SD_FORMATS, service_description
 from kaltim_kg.web.sparql_examples import EXAMPLES, examples_json
+from kaltim_kg.web.texts import request_language, texts
 
 bp = Blueprint("sparql", __name__)
 
@@ -53,7 +57,7 @@ ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
 _CACHE_EXTENSION = "kaltim_kg_result_cache"
 _CLIENTS_EXTENSION = "kaltim_kg_client_limit"
 RETRY_AFTER_TOO_MANY = "2"  # seconds: a client's running query usually answers by then
-MAX_REASON = 160
+MAX_REASON = 600  # room for an unknown prefix and the predeclared ones (query/scan.py)
 PAGE_CSP = (
     "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "font-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
@@ -183,17 +187,24 @@ def _describe_service(names: Sequence[str]) -> Response:
     fmt = choose_format((*SD_FORMATS, html), request.headers.get("Accept"), names)
     settings = current.settings()
     if fmt is html:
+        lang = request_language()
         page = render_template(
             "sparql_query.html",
+            lang=lang,
+            t=texts(lang),
             endpoint=request.base_url,
             settings=settings,
+            ontology=str(KKG),
             examples=EXAMPLES,
-            examples_json=examples_json(),
+            examples_json=examples_json(lang),
+            number=lambda n: format_number(Decimal(str(n)), lang),
         )
         # The page may talk to this server only: a browser enforces "offline" for us.
-        return Response(
+        response = Response(
             page, content_type=html.content_type, headers={"Content-Security-Policy": PAGE_CSP}
         )
+        response.vary.add("Accept-Language")
+        return response
     generation = StoreDir(settings.store_dir).require_current()
     body = service_description(request.base_url, generation.manifest, settings, fmt)
     if fmt.name == "rdfxml":

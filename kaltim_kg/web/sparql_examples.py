@@ -15,18 +15,28 @@ PREFIX schema: <https://schema.org/>
 @dataclass(frozen=True)
 class Example:
     title: str
-    body: str  # the query without the PREFIX lines
+    body: str  # the query without the PREFIX lines, its first line a `#` question in English
+    title_id: str = ""  # the title in Indonesian
+    question_id: str = ""  # the question of the first line, in Indonesian
 
     @property
     def query(self) -> str:
         return PROLOGUE + "\n" + self.body.strip() + "\n"
+
+    def in_language(self, lang: str) -> tuple[str, str]:
+        """(title, query) for a reader of `lang`: the Indonesian page asks in Indonesian."""
+        if lang != "id" or not self.title_id:
+            return self.title, self.query
+        first, _, rest = self.body.strip().partition("\n")
+        question = f"# {self.question_id}" if self.question_id else first
+        return self.title_id, PROLOGUE + "\n" + question + "\n" + rest + "\n"
 
 
 EXAMPLES: tuple[Example, ...] = (
     Example(
         "Countries per commodity",
         """
-# How many destination countries did each commodity reach in 2020?
+# How many destination countries did each commodity reach?
 SELECT ?commodity (SAMPLE(?name) AS ?label) (COUNT(DISTINCT ?country) AS ?countries)
 WHERE {
   ?flow a kkg:ExportFlow ; kkg:commodity ?commodity ; kkg:destination ?country .
@@ -35,6 +45,8 @@ WHERE {
 GROUP BY ?commodity
 ORDER BY DESC(?countries)
 """,
+        title_id="Negara per komoditas",
+        question_id="Berapa negara tujuan yang dicapai tiap komoditas?",
     ),
     Example(
         "Flows to Japan",
@@ -49,6 +61,8 @@ WHERE {
   ?commodity rdfs:label ?commodityLabel FILTER(LANG(?commodityLabel) = "en")
 }
 """,
+        title_id="Arus ke Jepang",
+        question_id="Apa saja yang diekspor UKM Kalimantan Timur ke Jepang?",
     ),
     Example(
         "Totals by cohort",
@@ -64,6 +78,8 @@ WHERE {
 GROUP BY ?cohort ?label
 ORDER BY DESC(?valueIDR)
 """,
+        title_id="Angka per kelompok UKM",
+        question_id="Per kelompok UKM: berapa arus dan tujuan yang dikaitkan sumber dengannya, dan nilainya.",
     ),
     Example(
         "Commodities with HS codes",
@@ -77,6 +93,8 @@ WHERE {
 }
 ORDER BY ?hsCode
 """,
+        title_id="Komoditas dan kode HS",
+        question_id="Setiap komoditas dengan kode Harmonized System-nya, label dalam bahasa Inggris dan Indonesia.",
     ),
     Example(
         "Wikidata links of destinations",
@@ -90,6 +108,8 @@ WHERE {
 }
 ORDER BY ?label
 """,
+        title_id="Tautan Wikidata negara tujuan",
+        question_id="Negara tujuan dan entitas Wikidata yang sama dengannya.",
     ),
     Example(
         "Evidence sentences of a flow",
@@ -102,6 +122,8 @@ WHERE {
       <http://www.w3.org/ns/prov#wasDerivedFrom> ?source .
 }
 """,
+        title_id="Kalimat bukti sebuah arus",
+        question_id="Kalimat berita yang menyebut ekspor olahan kayu ke Italia.",
     ),
     Example(
         "Cohorts with members and values",
@@ -115,6 +137,8 @@ WHERE {
 }
 ORDER BY DESC(?value)
 """,
+        title_id="Kelompok UKM: anggota dan nilai",
+        question_id="Kelompok UKM: berapa anggotanya dan berapa nilai perdagangan (rupiah) yang dilaporkan sumber.",
     ),
     Example(
         "Commodity and country in Indonesian",
@@ -128,6 +152,8 @@ WHERE {
 }
 ORDER BY ?komoditas ?negara
 """,
+        title_id="Komoditas dan negara dalam bahasa Indonesia",
+        question_id="Setiap arus ekspor sebagai “komoditas → negara”, dengan label bahasa Indonesia.",
     ),
     Example(
         "Graphs in this store",
@@ -137,11 +163,13 @@ SELECT ?graph (COUNT(*) AS ?triples)
 WHERE { GRAPH ?graph { ?s ?p ?o } }
 GROUP BY ?graph
 """,
+        title_id="Graf di penyimpanan ini",
+        question_id="Graf bernama (satu per dokumen sumber, ditambah ontologi) dan ukurannya.",
     ),
 )
 
 
-def examples_json() -> str:
+def examples_json(lang: str = "en") -> str:
     """The examples as JSON safe to embed in a <script> element (no `</` sequences)."""
-    data = [{"title": e.title, "query": e.query} for e in EXAMPLES]
+    data = [dict(zip(("title", "query"), e.in_language(lang), strict=True)) for e in EXAMPLES]
     return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")

@@ -37,6 +37,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "size": "Size (bytes)",
         "media_type": "Media type",
         "description": "Description",
+        "map": "Map",
     },
     "id": {
         "dataset": "Ekspor UKM Kalimantan Timur 2020",
@@ -68,6 +69,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "size": "Ukuran (bita)",
         "media_type": "Jenis media",
         "description": "Keterangan",
+        "map": "Peta",
     },
 }
 

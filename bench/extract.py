@@ -37,6 +37,7 @@ from typing import Any
 import yaml
 
 from kaltim_kg.errors import ArticleError
+from kaltim_kg.ingest.article import split_header
 from kaltim_kg.ingest.extract import extract
 from kaltim_kg.ingest.numbers import parse_digits, scale_exponent, scaled
 
@@ -144,7 +145,10 @@ def _draft_heldout(gold_path: Path, gold: dict[str, Any], data_dir: Path, folder
     article = folder / "input" / gold["source"]["text_file"]
     article.parent.mkdir()
     shutil.copy(gold_path.parent / gold["source"]["text_file"], article)
-    return extract(str(article), folder / "draft" / f"{gold_path.stem}.yaml", published)
+    # a text with no header: the URL the officer passes as `extract --url`
+    has_url = "url" in split_header(article.read_text(encoding="utf-8"))[0]
+    url = None if has_url else gold["source"].get("url")
+    return extract(str(article), folder / "draft" / f"{gold_path.stem}.yaml", published, url=url)
 
 
 def run(title: str, gold_files: list[Path], data_dir: Path, heldout: bool) -> bool:

@@ -183,6 +183,15 @@ OFFICE_WORDS = frozenset(
         "Asisten",
     ]
 )
+# Short forms of an administrative unit written with a dot inside a role ("Kepala Dinas
+# Perdagangan Kab. Kutai Kartanegara"): part of the office, never a name.
+OFFICE_ABBREVIATIONS = frozenset(["Kab", "Kec", "Kel", "Prov", "Kab/Kota", "Pemkab", "Kemen"])
+# Day and month names open a dateline after a name ("kata Gubernur Isran Noor, Rabu (…)"),
+# never a second name.
+_CALENDAR_WORDS = frozenset(
+    "Senin Selasa Rabu Kamis Jumat Jum'at Sabtu Minggu Januari Februari Maret April Mei Juni "
+    "Juli Agustus September Oktober November Desember".split()
+)
 SPEECH_VERBS = (
     "kata",
     "ujar",
@@ -309,6 +318,11 @@ def find_people(
                     index += 1
                     continue
                 break
+            nxt = tokens[index + 1][0] if index + 1 < len(tokens) else ""
+            if word in OFFICE_ABBREVIATIONS and nxt == ".":
+                role_end = tokens[index + 1][2]
+                index += 2
+                continue
             if word in HONORIFICS or not _is_office_word(word, is_place):
                 break
             if word[:1].islower() and word not in ("dan", "&", "serta"):
@@ -317,23 +331,46 @@ def find_people(
             index += 1
         if index < len(tokens) and tokens[index][0] == ",":
             index += 1
-        name_words: list[tuple[str, int, int]] = []
-        while index < len(tokens):
-            word = tokens[index][0]
-            if (word in HONORIFICS and not name_words) or (
-                re.fullmatch(r"[A-Z][a-z'-]+", word) and word not in OFFICE_WORDS
-            ):
-                name_words.append(tokens[index])
-            else:
-                break
-            index += 1
+        name_words, index = _name_at(tokens, index)
         plain = [w for w in name_words if w[0] not in HONORIFICS]
+        # "Wali Kota Balikpapan, H. Rahmad Mas'ud, mengatakan": what looked like a name was
+        # the rest of the office (a place the reference may not know), and the name is the
+        # apposition after the comma
+        if plain and index + 1 < len(tokens) and tokens[index][0] == ",":
+            second, after = _name_at(tokens, index + 1)
+            second_plain = [w for w in second if w[0] not in HONORIFICS]
+            follows = tokens[after][0] if after < len(tokens) else "."
+            if (
+                second_plain
+                and second_plain[0][0] not in _CALENDAR_WORDS
+                and (follows in (",", ".") or follows[:1].islower())
+            ):
+                role_end = name_words[-1][2]
+                name_words, plain, index = second, second_plain, after
         if not plain:
             continue
         name = sentence[name_words[0][1] : name_words[-1][2]]
         role = sentence[match.start() : role_end].strip(" ,")
         found.append(PersonMention(name, role, match.start(), name_words[-1][2]))
     return found
+
+
+def _name_at(tokens: list[tuple[str, int, int]], index: int) -> tuple[list[tuple[str, int, int]], int]:
+    """The name words from `index`: honorifics first (with their dot: "Hj.", "Ir."), then
+    capitalised words that are not office words; and the index after them."""
+    words: list[tuple[str, int, int]] = []
+    while index < len(tokens):
+        word = tokens[index][0]
+        if word in HONORIFICS and all(w[0] in HONORIFICS for w in words):
+            words.append(tokens[index])
+            if index + 1 < len(tokens) and tokens[index + 1][0] == ".":
+                index += 1  # "Hj." is one honorific
+        elif re.fullmatch(r"[A-Z][a-z'-]+", word) and word not in OFFICE_WORDS:
+            words.append(tokens[index])
+        else:
+            break
+        index += 1
+    return words, index
 
 
 def find_quotes(paragraph: str) -> list[Quote]:

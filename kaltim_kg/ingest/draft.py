@@ -278,8 +278,8 @@ class _Builder:
         self.published: dt.date = published
         if not article.url:
             raise ArticleError(
-                f"{article.origin}: no URL of the article known; add a header line "
-                "`url: https://…` (and a line `---` after the header)"
+                f"{article.origin}: no URL of the article known; pass --url URL or add a "
+                "header line `url: https://…` (and a line `---` after the header)"
             )
         self.region = self._about_region()
         self.used_people: dict[str, list[str]] = {}
@@ -337,14 +337,14 @@ class _Builder:
                 if bare is None:
                     return None
             elif guessed:
-                self.flag("people", slugify(bare), f"'{words}' read as {bare} (a nickname?): check")
+                self.flag("people", _person_slug(bare), f"'{words}' read as {bare} (a nickname?): check")
         else:
             return None
         for key, person in self.known.people.items():
             name = strip_honorifics(str(person.name))
-            if name == bare or key == slugify(bare):
+            if name == bare or key == _person_slug(bare):
                 return key
-        return slugify(bare)
+        return _person_slug(bare)
 
     def _known_person_by_words(self, words: str) -> str | None:
         for person in self.known.people.values():
@@ -1109,6 +1109,11 @@ _MONTHS_EN = [
     "November",
     "December",
 ]
+
+
+def _person_slug(name: str) -> str:
+    """A person's key: an apostrophe (Mas'ud, Ma'ruf) is dropped, not a word break."""
+    return slugify(re.sub(r"['\u2019]", "", name))
 
 
 def _slug_words(text: str) -> str:

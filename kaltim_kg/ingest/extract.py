@@ -35,11 +35,18 @@ class Extracted:
     known_unreadable: str | None  # why the published files could not be linked to, if so
 
 
-def load_article(location: str) -> Article:
-    """A path or an http(s) URL."""
-    if _URL.match(location):
-        return fetch_article(location)
-    return read_article(Path(location))
+def load_article(location: str, url: str | None = None) -> Article:
+    """A path or an http(s) URL; `url` is where the article was published, when its text
+    does not say (a release pasted from a message has no header)."""
+    article = fetch_article(location) if _URL.match(location) else read_article(Path(location))
+    if url is None:
+        return article
+    if not _URL.match(url) or any(c.isspace() for c in url):
+        raise ArticleError(f"{url}: --url must be an http(s) URL")
+    stated = article.header.get("url")
+    if stated and stated != url and article.kind == "text":
+        raise ArticleError(f"{location}: its header says url {stated}, not {url}")
+    return Article(article.text, article.origin, article.kind, {**article.header, "url": url})
 
 
 def _known(
@@ -64,11 +71,12 @@ def extract(
     data_dir: Path | None = None,
     reference: Reference | None = None,
     overwrite: bool = False,
+    url: str | None = None,
 ) -> Extracted:
     """Draft the fact file of the article at `location` into `out` (default: the source key
     in the current folder), linking to the published files of `data_dir`."""
     reference = reference or load_reference()
-    article = load_article(location)
+    article = load_article(location, url)
     stem = None if _URL.match(location) else Path(location).stem
     probe = draft_article(article, reference, Known(), stem)
     yaml_path = out or Path(f"{probe.source_key}.yaml")

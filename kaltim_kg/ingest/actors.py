@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from kaltim_kg.ingest.sentences import ABBREVIATIONS
+
 HONORIFICS = (
     "H",
     "HM",
@@ -366,6 +368,9 @@ def _name_at(tokens: list[tuple[str, int, int]], index: int) -> tuple[list[tuple
             if index + 1 < len(tokens) and tokens[index + 1][0] == ".":
                 index += 1  # "Hj." is one honorific
         elif re.fullmatch(r"[A-Z][a-z'-]+", word) and word not in OFFICE_WORDS:
+            dotted = index + 1 < len(tokens) and tokens[index + 1][0] == "."
+            if dotted and word.casefold() in ABBREVIATIONS:
+                break  # "Peraturan Menteri Perdagangan No. 77": a number, not a name
             words.append(tokens[index])
         else:
             break

@@ -27,7 +27,13 @@ from typing import Any
 
 from kaltim_kg.errors import ArticleError
 from kaltim_kg.facts.reference import Reference
-from kaltim_kg.ingest.actors import PersonMention, find_people, find_reported, strip_honorifics
+from kaltim_kg.ingest.actors import (
+    REPORTING_VERBS,
+    PersonMention,
+    find_people,
+    find_reported,
+    strip_honorifics,
+)
 from kaltim_kg.ingest.analysis import ArticleReading, Reading, _stated_period, read_text
 from kaltim_kg.ingest.article import Article
 from kaltim_kg.ingest.gazetteer import Mention
@@ -102,6 +108,11 @@ _SUBJECT_END = re.compile(
     r"\s+(?:mencapai|sebesar|sebanyak|tercatat|adalah|yakni|tidak kurang dari|tak kurang dari|"
     r"lebih dari|hampir|sekitar|minimal|sedikitnya)\b",
     re.IGNORECASE,
+)
+# Reported speech of the last speaker, named by a pronoun: "Ia meminta agar …".
+_PRONOUN_REPORT = re.compile(
+    rf"^(?P<pronoun>Ia|Dia|Beliau)\s+(?:juga\s+)?(?:{'|'.join(REPORTING_VERBS)})\b"
+    r"\s*(?:bahwa\s+|,\s*)?(?P<text>.+)$"
 )
 _ROLE_EN = {
     "Gubernur": "Governor",
@@ -323,6 +334,16 @@ class _Builder:
             for place in reading.places:
                 if place.kind == "region":
                     counts[place.key] = counts.get(place.key, 0) + 1
+        if counts:
+            return max(counts, key=lambda k: counts[k])
+        # no province named: the province of the regencies and cities named ("Kota
+        # Balikpapan" is in East Kalimantan)
+        regencies = getattr(self.reference, "regencies", {}) or {}
+        for reading in self.reading.readings:
+            for place in reading.places:
+                province = getattr(regencies.get(place.key), "province", None)
+                if place.kind == "regency" and province in self.reference.regions:
+                    counts[province] = counts.get(province, 0) + 1
         return max(counts, key=lambda k: counts[k]) if counts else None
 
     # --- people and agencies
@@ -548,6 +569,20 @@ class _Builder:
                 exporting and not re.search(r"domestik|dalam negeri", reading.text, re.I)
             )
             if not exporting and not domestic:
+                # "Ia menyebut nilai itu setara dengan Rp30,4 miliar": the source's own
+                # conversion of the value just stated belongs to that value's cohort
+                last = cohorts[-1] if cohorts else None
+                if (
+                    last is not None
+                    and amounts
+                    and not members
+                    and all(a.qualifier == "equivalent" for a in amounts)
+                    and reading.sentence.index - last["last"] <= 3
+                    and last["amounts"]
+                ):
+                    last["amounts"].extend(amounts)
+                    last["evidence"].append(self.cite(reading))
+                    last["last"] = reading.sentence.index
                 continue
             trade_type = "domestic-sale" if domestic else "export"
             sector = next((s for s, p in _SECTORS.items() if p.search(reading.text)), None)
@@ -566,14 +601,17 @@ class _Builder:
                     "evidence": [],
                     "reported_by": None,
                     "last": reading.sentence.index,
+                    "sentences": {},  # count → index of its sentence
                 }
                 cohorts.append(cohort)
             if members and cohort["members"] is None:
                 cohort["members"] = members[0]
+                cohort["sentences"][members[0]] = reading.sentence.index
                 self.used_counts.add((reading.sentence.index, members[0].start))
             countries = [c for c in reading.counts if c.noun == "negara" and c.value is not None]
             if countries and cohort["destinations"] is None:
                 cohort["destinations"] = countries[0]
+                cohort["sentences"][countries[0]] = reading.sentence.index
                 self.used_counts.add((reading.sentence.index, countries[0].start))
             for amount in amounts:
                 cohort["amounts"].append(amount)
@@ -586,7 +624,19 @@ class _Builder:
                 if key and cohort["reported_by"] is None:
                     cohort["reported_by"] = key
                     self.use_person(key, self.cite(reading), person)
-        return [c for c in (self._cohort_record(c) for c in cohorts) if c is not None]
+        records = []
+        for cohort in cohorts:
+            if not cohort["amounts"]:
+                # a cohort is its trade value; counts with none are measures, left to
+                # build_indicators
+                for count in (cohort["members"], cohort["destinations"]):
+                    if count is not None:
+                        self.used_counts.discard((cohort["sentences"][count], count.start))
+                continue
+            record = self._cohort_record(cohort)
+            if record is not None:
+                records.append(record)
+        return records
 
     def _joinable(
         self,
@@ -600,7 +650,12 @@ class _Builder:
         if not cohorts:
             return None
         last = cohorts[-1]
-        close = reading.sentence.index - last["last"] <= 3
+        # near, or further on in the same period ("sepanjang tahun 2021 … mencapai US$ 941
+        # juta" … "tidak kurang dari 35 pelaku ekspor mengirim produknya ke 10 negara")
+        period = _period_value(reading.context_period) if reading.context_period else None
+        close = reading.sentence.index - last["last"] <= 3 or (
+            period is not None and period == last["period"]
+        )
         same_kind = last["trade_type"] == trade_type and last["sector"] == sector
         fills_gap = (has_members and last["members"] is None and not has_amounts) or (
             has_amounts and not last["amounts"] and not has_members
@@ -1025,6 +1080,29 @@ class _Builder:
                 if pronoun_flag:
                     self.flag(
                         "statements", key, "speaker named only by '-nya': the last speaker assumed"
+                    )
+            pronoun = _PRONOUN_REPORT.match(reading.text)
+            if pronoun and last_speaker and not reading.quotes and not reading.links:
+                text = pronoun.group("text").strip().rstrip(".").strip()
+                figures = reading.amounts or reading.counts or reading.percentages
+                if text and not figures:
+                    key = _unique(f"{last_speaker.split('-')[0]}-{_slug_words(text)}", taken)
+                    evidence = self.cite(reading)
+                    self.use_person(last_speaker, evidence, None)
+                    statements.append(
+                        {
+                            "key": key,
+                            "speaker": last_speaker,
+                            "mode": "reported",
+                            "text": text,
+                            "evidence": [evidence],
+                        }
+                    )
+                    self.flag(
+                        "statements",
+                        key,
+                        f"speaker named only by '{pronoun.group('pronoun')}': "
+                        "the last speaker assumed",
                     )
             for said in self._reported(reading):
                 speaker = self.person_key(said.speaker, None)

@@ -64,8 +64,9 @@ def _stated_period(periods: list[Period]) -> Period | None:
     return sorted(periods, key=lambda p: (p.first_month is None, p.start))[0]
 
 
-def read_text(text: str, lexicon: Lexicon) -> ArticleReading:
-    """Run every finder over every sentence, carrying context forward."""
+def read_text(text: str, lexicon: Lexicon, article_year: int | None = None) -> ArticleReading:
+    """Run every finder over every sentence, carrying context forward; `article_year` (of
+    publication) dates "tahun lalu" and "tahun ini"."""
     readings: list[Reading] = []
     cast = Cast()
     context: Period | None = None
@@ -86,7 +87,7 @@ def read_text(text: str, lexicon: Lexicon) -> ArticleReading:
             goods = find_commodities(lexicon.commodities, piece)
             amounts = find_amounts(piece)
             is_target = bool(_TARGET.search(piece))
-            periods = find_periods(piece, context.year if context else None)
+            periods = find_periods(piece, context.year if context else None, article_year)
             stated = _stated_period(periods)
             if stated is not None and not is_target and stated.cue not in ("hingga", "sampai"):
                 context = stated

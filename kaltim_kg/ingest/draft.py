@@ -38,7 +38,7 @@ from kaltim_kg.ingest.analysis import ArticleReading, Reading, _stated_period, r
 from kaltim_kg.ingest.article import Article
 from kaltim_kg.ingest.gazetteer import Mention
 from kaltim_kg.ingest.lexicon import Lexicon, build_lexicon
-from kaltim_kg.ingest.periods import Period
+from kaltim_kg.ingest.periods import Period, find_dates
 from kaltim_kg.ingest.quantities import Amount, Count
 from kaltim_kg.namespaces import slugify
 
@@ -109,6 +109,11 @@ _SUBJECT_END = re.compile(
     r"lebih dari|hampir|sekitar|minimal|sedikitnya)\b",
     re.IGNORECASE,
 )
+# "unit" followed by a goods word counts pieces of goods, not business units ("unit usaha",
+# "unit UMKM", or no word: "kuliner 83.996 unit").
+_GOODS_UNITS = re.compile(
+    r"(?!\s+(?:usaha|umkm|ukm|ikm|umk|koperasi|pelaku|perusahaan)\b)\s+[a-z]{3,}", re.IGNORECASE
+)
 # Reported speech of the last speaker, named by a pronoun: "Ia meminta agar …".
 _PRONOUN_REPORT = re.compile(
     rf"^(?P<pronoun>Ia|Dia|Beliau)\s+(?:juga\s+)?(?:{'|'.join(REPORTING_VERBS)})\b"
@@ -152,6 +157,7 @@ class Known:
     raw_cohorts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     raw_flows: dict[str, dict[str, Any]] = field(default_factory=dict)
     raw_records: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    raw_events: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def from_facts(cls, facts: Any, raw_files: list[dict[str, Any]] | None = None) -> Known:
@@ -178,6 +184,9 @@ class Known:
                         known.raw_records.setdefault((section, str(record.get("key"))), record)
             for cohort in document.get("cohorts") or []:
                 known.raw_cohorts.append((source_key, cohort))
+            for event in document.get("events") or []:
+                if isinstance(event, dict) and "date" in event:
+                    known.raw_events.setdefault(str(event.get("key")), event)
             for flow in document.get("flows") or []:
                 period = flow.get("year", flow.get("period"))
                 flow_key = f"{period}-{flow.get('commodity')}-{flow.get('destination')}"
@@ -274,7 +283,8 @@ class _Builder:
         self.reference = reference
         self.known = known
         self.lexicon: Lexicon = build_lexicon(reference)
-        self.reading: ArticleReading = read_text(article.text, self.lexicon)
+        year = article.date_published.year if article.date_published else _first_year(article.text)
+        self.reading: ArticleReading = read_text(article.text, self.lexicon, year)
         self.key = key
         self.flags: list[Flag] = []
         self.sentence_keys: dict[int, str] = {}
@@ -297,6 +307,7 @@ class _Builder:
         self.used_agencies: dict[str, list[str]] = {}
         self.new_people: dict[str, dict[str, Any]] = {}
         self.used_counts: set[tuple[int, int]] = set()
+        self.restated_events: dict[str, dict[str, Any]] = {}
 
     # --- evidence
     def cite(self, reading: Reading) -> str:
@@ -428,6 +439,8 @@ class _Builder:
         self._restate_exporters(flows, cohorts)
         business_counts, measures, targets = self.build_indicators(readings)
         events = self.build_events(readings)
+        drafted = {str(e.get("key")) for e in events}
+        events += [e for k, e in self.restated_events.items() if k not in drafted]
         for reading in readings:
             for person in reading.people:
                 key = self.person_key(person, None)
@@ -491,6 +504,7 @@ class _Builder:
                 continue
             restated = {k: v for k, v in published.items() if k != "evidence"}
             restated["evidence"] = list(flow["evidence"])
+            self._restate_references(restated, restated["evidence"])
             cohorts.append(restated)
             declared.add(str(exporter))
             self.flag(
@@ -706,6 +720,7 @@ class _Builder:
         if published is not None:
             restated = {k: v for k, v in published.items() if k != "evidence"}
             restated["evidence"] = record["evidence"]
+            self._restate_references(restated, record["evidence"])
             self.note(
                 "cohorts",
                 str(restated["key"]),
@@ -716,6 +731,32 @@ class _Builder:
         if trade_type == "domestic-sale":
             self.flag("cohorts", key, "read as domestic sales (no export word): check")
         return record
+
+    def _restate_references(self, cohort: dict[str, Any], evidence: list[str]) -> None:
+        """A cohort restated from another source names its people, agencies and event by
+        key; the reader wants each named in this file too: a person or agency by key, the
+        event (which has no short form) copied as published, flagged."""
+        for name in ("reported_by",):
+            if cohort.get(name):
+                self.use_person(str(cohort[name]), evidence[0], None)
+        for name in ("certified_by", "supervised_by"):
+            if cohort.get(name):
+                cites = self.used_agencies.setdefault(str(cohort[name]), [])
+                cites.extend(e for e in evidence if e not in cites)
+        event = str(cohort.get("event") or "")
+        if event and event not in self.restated_events and event in self.known.raw_events:
+            restated = {k: v for k, v in self.known.raw_events[event].items() if k != "evidence"}
+            restated["evidence"] = list(evidence)
+            self.restated_events[event] = restated
+            if restated.get("organizer"):
+                cites = self.used_agencies.setdefault(str(restated["organizer"]), [])
+                cites.extend(e for e in evidence if e not in cites)
+            self.flag(
+                "events",
+                event,
+                "restated from another source with the cohort that names it: "
+                "the article may not state it",
+            )
 
     def _region_names(self) -> tuple[str, str]:
         if not self.region:
@@ -854,6 +895,13 @@ class _Builder:
                         flows.append(record)
                         for reason in link.flags:
                             self.flag("flows", flow_key, reason)
+                        if period_source is not None and period_source.cue == "relative":
+                            self.flag(
+                                "flows",
+                                flow_key,
+                                f"period read from '{period_source.text}' counted from the "
+                                f"year of publication: check",
+                            )
                         if guessed:
                             self.flag(
                                 "flows",
@@ -918,6 +966,23 @@ class _Builder:
                     targets.append(record)
                     self.flag(
                         "targets", key, "label: give the English label (copied from Indonesian)"
+                    )
+                    continue
+                if count.noun == "unit" and _GOODS_UNITS.match(text, count.end):
+                    # "307.343 unit kerajinan": pieces of goods, which no curated unit holds
+                    self.flag(
+                        "measures",
+                        "?",
+                        f"'{text[count.start : count.end + 30].split(',')[0].strip()}…': "
+                        "a quantity of goods, not drafted (no unit for it): add it by hand "
+                        "if it matters",
+                    )
+                    continue
+                if count.noun == "unit" and area is None:
+                    self.flag(
+                        "business_counts",
+                        "?",
+                        f"'{count.text}': no province or regency named, so no area: not drafted",
                     )
                     continue
                 if count.noun == "unit":
@@ -1187,6 +1252,15 @@ _MONTHS_EN = [
     "November",
     "December",
 ]
+
+
+def _first_year(text: str) -> int | None:
+    """The year of the first calendar date in the text (a release with no header)."""
+    for paragraph in text.split("\n"):
+        dates = find_dates(paragraph)
+        if dates:
+            return dates[0].date.year
+    return None
 
 
 def _person_slug(name: str) -> str:

@@ -378,12 +378,29 @@ def _name_at(tokens: list[tuple[str, int, int]], index: int) -> tuple[list[tuple
     return words, index
 
 
+def curly_quotes(paragraph: str) -> str:
+    """The paragraph with straight double quotes paired as opening and closing marks
+    (“ and ”), one character for one, so positions stay the same."""
+    if '"' not in paragraph:
+        return paragraph
+    characters = list(paragraph)
+    opening = True
+    for index, character in enumerate(characters):
+        if character == '"':
+            characters[index] = "\u201c" if opening else "\u201d"
+            opening = not opening
+        elif character in "\u201c\u201d":
+            opening = character == "\u201d"
+    return "".join(characters)
+
+
 def find_quotes(paragraph: str) -> list[Quote]:
     """Direct quotations of a paragraph with the speaker named after the closing mark.
 
-    A closing mark with no opening one before it (a common slip in press texts) quotes
-    from the start of the paragraph.
+    Straight quotes ("…") are read as curly ones. A closing mark with no opening one
+    before it (a common slip in press texts) quotes from the start of the paragraph.
     """
+    paragraph = curly_quotes(paragraph)
     quotes: list[Quote] = []
     position = 0
     while True:

@@ -7,7 +7,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kaltim_kg.ingest.actors import Cast, PersonMention, Quote, find_people, find_quotes
+from kaltim_kg.ingest.actors import (
+    Cast,
+    PersonMention,
+    Quote,
+    curly_quotes,
+    find_people,
+    find_quotes,
+)
 from kaltim_kg.ingest.gazetteer import Mention, find_commodities
 from kaltim_kg.ingest.lexicon import Lexicon
 from kaltim_kg.ingest.links import TradeLink, find_links
@@ -121,6 +128,7 @@ def read_text(text: str, lexicon: Lexicon, article_year: int | None = None) -> A
 
 def _quote_sentences(paragraph: str, pieces: list[str], quotes: list[Quote]) -> list[int]:
     """For each quote, the index of the sentence its closing mark (and attribution) is in."""
+    paragraph = curly_quotes(paragraph)
     homes: list[int] = []
     starts: list[int] = []
     cursor = 0

@@ -866,6 +866,14 @@ class _Builder:
                 else:
                     period, guessed = _period_value(period_source), False
                 exporter = self._exporter_for(cohorts, period)
+                for name in link.unknown:
+                    goods = ", ".join(g.text for g in link.commodities)
+                    self.flag(
+                        "flows",
+                        "?",
+                        f"'{name}' ({goods}) is no place the reference knows: no flow drafted; "
+                        "add the place to reference/ or the flow by hand",
+                    )
                 for good in link.commodities:
                     linked.add((reading.sentence.index, good.key))
                     for place in link.places:
@@ -1190,7 +1198,7 @@ class _Builder:
 
     def _reported(self, reading: Reading) -> list[Any]:
         """Reported speech that carries no figure (a figure is a fact of its own)."""
-        if reading.quotes or "\u201c" in reading.text or "\u201d" in reading.text:
+        if reading.quotes or any(mark in reading.text for mark in '"\u201c\u201d'):
             return []
         people = list(reading.people)
         start = re.match(r"^([A-Z][a-z]+)\s", reading.text)

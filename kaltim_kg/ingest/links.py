@@ -78,6 +78,11 @@ _GOODS_GAP = re.compile(
     re.IGNORECASE,
 )
 _MAX_WORDS_TO_CUE = 8
+# A proper name in a list of destinations: capitalised words ("Hong Kong", "Brunei
+# Darussalam"), not a weekday or month opening a dateline.
+_PROPER_NAME = re.compile(
+    r"(?!(?:Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu)\b)[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,3}"
+)
 
 
 def _goods_before(sentence: str, commodities: list[Mention], start: int, cue: int) -> list[Mention]:
@@ -114,6 +119,7 @@ class TradeLink:
     cue: str  # which pattern: destination, send, done, buyer-from, bare-to
     text: str  # the words of the link, for the reviewer
     flags: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()  # listed names the reference does not know
 
 
 @dataclass(frozen=True)
@@ -135,34 +141,42 @@ def _cues(sentence: str) -> list[_Cue]:
 
 def _place_list(
     sentence: str, start: int, places: list[Mention]
-) -> tuple[list[Mention], int, bool]:
-    """The places listed from `start`: (places, end, anaphoric)."""
+) -> tuple[list[Mention], int, bool, list[str]]:
+    """The places listed from `start`: (places, end, anaphoric, unknown names). A proper
+    name the reference does not know ("Hong Kong", "Vietnam" before the reference has
+    them) is kept aside for the reviewer, and the list goes on past it."""
     by_start = {p.start: p for p in places}
     listed: list[Mention] = []
+    unknown: list[str] = []
     position = start
     anaphor = _ANAPHOR.match(sentence, position)
     if anaphor and anaphor.group().strip():
-        return [], anaphor.end(), True
+        return [], anaphor.end(), True, []
     filler = _FILLER.match(sentence, position)
     position = filler.end() if filler else position
     while True:
         while position < len(sentence) and sentence[position] == " ":
             position += 1
         place = by_start.get(position)
-        if place is None:
-            break
-        listed.append(place)
-        position = place.end
+        if place is not None:
+            listed.append(place)
+            position = place.end
+        else:
+            name = _PROPER_NAME.match(sentence, position)
+            if name is None or any(position < p.end and p.start < name.end() for p in places):
+                break
+            unknown.append(name.group())
+            position = name.end()
         separator = _SEPARATOR.match(sentence, position)
         if not separator or not separator.group().strip(" "):
             break
         after = separator.end()
         filler = _FILLER.match(sentence, after)
         after = filler.end() if filler else after
-        if after not in by_start:
+        if after not in by_start and not _PROPER_NAME.match(sentence, after):
             break
         position = after
-    return listed, position, False
+    return listed, position, False, unknown
 
 
 def find_links(
@@ -186,7 +200,7 @@ def find_links(
             between = sentence[goods[-1].end : cue.start]
             if not _GOODS_TAIL.match(between) or not _EXPORT_WORD.search(sentence + " ekspor"):
                 continue
-        listed, end, anaphoric = _place_list(sentence, cue.end, places)
+        listed, end, anaphoric, unknown = _place_list(sentence, cue.end, places)
         flags: list[str] = []
         if anaphoric:
             if len(last_places) != 1:
@@ -196,7 +210,7 @@ def find_links(
                 f"destination '{sentence[cue.end : end].strip()}' read as "
                 f"'{last_places[0].text}' from an earlier sentence: check"
             )
-        if not listed:
+        if not listed and not unknown:
             continue
         for place in listed:
             if place.ambiguous:
@@ -208,8 +222,10 @@ def find_links(
                 cue.kind,
                 sentence[goods[0].start : end].strip(),
                 tuple(flags),
+                tuple(unknown),
             )
         )
-        last_places = tuple(listed)
+        if listed:
+            last_places = tuple(listed)
         window_start = end
     return links

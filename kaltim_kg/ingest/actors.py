@@ -191,8 +191,28 @@ OFFICE_ABBREVIATIONS = frozenset(["Kab", "Kec", "Kel", "Prov", "Kab/Kota", "Pemk
 # Day and month names open a dateline after a name ("kata Gubernur Isran Noor, Rabu (…)"),
 # never a second name.
 _CALENDAR_WORDS = frozenset(
-    "Senin Selasa Rabu Kamis Jumat Jum'at Sabtu Minggu Januari Februari Maret April Mei Juni "
-    "Juli Agustus September Oktober November Desember".split()
+    [
+        "Senin",
+        "Selasa",
+        "Rabu",
+        "Kamis",
+        "Jumat",
+        "Jum'at",
+        "Sabtu",
+        "Minggu",
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ]
 )
 SPEECH_VERBS = (
     "kata",
@@ -357,7 +377,9 @@ def find_people(
     return found
 
 
-def _name_at(tokens: list[tuple[str, int, int]], index: int) -> tuple[list[tuple[str, int, int]], int]:
+def _name_at(
+    tokens: list[tuple[str, int, int]], index: int
+) -> tuple[list[tuple[str, int, int]], int]:
     """The name words from `index`: honorifics first (with their dot: "Hj.", "Ir."), then
     capitalised words that are not office words; and the index after them."""
     words: list[tuple[str, int, int]] = []

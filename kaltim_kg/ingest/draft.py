@@ -369,7 +369,9 @@ class _Builder:
                 if bare is None:
                     return None
             elif guessed:
-                self.flag("people", _person_slug(bare), f"'{words}' read as {bare} (a nickname?): check")
+                self.flag(
+                    "people", _person_slug(bare), f"'{words}' read as {bare} (a nickname?): check"
+                )
         else:
             return None
         for key, person in self.known.people.items():

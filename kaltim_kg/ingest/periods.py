@@ -245,6 +245,12 @@ def find_periods(
             continue
         year = article_year + _RELATIVE_OFFSET[match.group("which").casefold()]  # type: ignore[operator]
         found.append(
-            Period(year, text=match.group().strip(), start=match.start(), end=match.end(), cue="relative")
+            Period(
+                year,
+                text=match.group().strip(),
+                start=match.start(),
+                end=match.end(),
+                cue="relative",
+            )
         )
     return sorted(found, key=lambda p: p.start)

@@ -883,6 +883,13 @@ class _Builder:
                         if flow_key in seen:
                             continue
                         seen.add(flow_key)
+                        if period_source is not None and period_source.cue == "relative":
+                            self.flag(
+                                "flows",
+                                flow_key,
+                                f"period read from '{period_source.text}' counted from the "
+                                "year of publication: check",
+                            )
                         if flow_key in self.known.raw_flows:
                             restated = dict(self.known.raw_flows[flow_key])
                             restated["evidence"] = [self.cite(reading)]
@@ -905,13 +912,7 @@ class _Builder:
                         flows.append(record)
                         for reason in link.flags:
                             self.flag("flows", flow_key, reason)
-                        if period_source is not None and period_source.cue == "relative":
-                            self.flag(
-                                "flows",
-                                flow_key,
-                                f"period read from '{period_source.text}' counted from the "
-                                f"year of publication: check",
-                            )
+
                         if guessed:
                             self.flag(
                                 "flows",

@@ -1117,6 +1117,7 @@ class _Builder:
         statements: list[dict[str, Any]] = []
         taken: set[str] = set()
         last_speaker: str | None = None
+        last_named: str | None = None  # the person the previous sentence named
         for reading in readings:
             for quote in reading.quotes:
                 evidence = self._quote_evidence(reading, quote.text)
@@ -1158,6 +1159,10 @@ class _Builder:
                         "statements", key, "speaker named only by '-nya': the last speaker assumed"
                     )
             pronoun = _PRONOUN_REPORT.match(reading.text)
+            # "Ia" is the person named last, whether quoted or not ("Menurut Kepala Dinas …,
+            # Tenteram …, kenaikan … persen. Ia berharap …")
+            if last_named:
+                last_speaker = last_named
             if pronoun and last_speaker and not reading.quotes and not reading.links:
                 text = pronoun.group("text").strip().rstrip(".").strip()
                 figures = reading.amounts or reading.counts or reading.percentages
@@ -1197,6 +1202,10 @@ class _Builder:
                     }
                 )
                 last_speaker = speaker
+            named = [self.person_key(p, None) for p in reading.people]
+            last_named = next((k for k in reversed(named) if k), None)
+            if last_named is None and pronoun is None and reading.quotes:
+                last_named = last_speaker
         return statements
 
     def _reported(self, reading: Reading) -> list[Any]:
@@ -1212,11 +1221,10 @@ class _Builder:
         if reading.links:
             return []  # "X mengatakan udang diekspor ke Jepang" is a flow, not an opinion
         found = []
+        figures = [f.text for f in (*reading.amounts, *reading.counts, *reading.percentages)]
         for said in find_reported(reading.text, people):
-            if re.search(r"\d", said.text) and (
-                reading.amounts or reading.counts or reading.percentages
-            ):
-                continue
+            if any(figure in said.text for figure in figures):
+                continue  # "mengatakan dua belas pelaku usaha terlibat": a count, not a view
             found.append(said)
         return found
 

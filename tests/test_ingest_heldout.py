@@ -148,6 +148,21 @@ def test_a_text_with_no_header_needs_a_url_and_takes_the_date_from_the_text(
     assert "a quantity of goods" in stdout
 
 
+def test_a_published_flow_is_not_restated_with_a_cohort_the_article_does_not_state(
+    data_dir: Path,
+) -> None:
+    """heldout-03 names used cooking oil to Europe in 2021-Q1, which MediaKaltim published
+    with its cohort of nine SMEs and USD 2 juta: figures this article never gives."""
+    out, stdout = extract_into(data_dir, "heldout-03-balikpapan-tanpa-header")
+    draft = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert "q1-exporters" not in [c.get("key") for c in draft.get("cohorts") or []]
+    assert not any(f["commodity"] == "used-cooking-oil" for f in draft["flows"])
+    assert "exporter cohort 'q1-exporters', which this article does not state" in stdout
+    assert ("2021-Q1", "pepper", "US") in {
+        (f.get("period"), f["commodity"], f["destination"]) for f in draft["flows"]
+    }
+
+
 def test_a_header_url_and_another_url_conflict(tmp_path: Path) -> None:
     name = "heldout-01-kukar-triwulan-1"
     article = tmp_path / f"{name}.txt"

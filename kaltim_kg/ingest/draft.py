@@ -492,28 +492,35 @@ class _Builder:
     def _restate_exporters(
         self, flows: list[dict[str, Any]], cohorts: list[dict[str, Any]]
     ) -> None:
-        """A flow restated from another source names that source's cohort: restate it too."""
+        """A flow restated from another source names that source's cohort. The reader wants
+        the cohort restated too, cited to this article; when this article does not state
+        that cohort (its count and value), citing it would make the article the source of
+        figures it never gives: the flow is left out and listed for review instead."""
         declared = {str(c.get("key")) for c in cohorts}
+        kept: list[dict[str, Any]] = []
         for flow in flows:
             exporter = flow.get("exporter")
             if not exporter or exporter in declared:
+                kept.append(flow)
                 continue
             published = next(
                 (c for _s, c in self.known.raw_cohorts if c.get("key") == exporter), None
             )
             if published is None:
                 del flow["exporter"]
+                kept.append(flow)
                 continue
-            restated = {k: v for k, v in published.items() if k != "evidence"}
-            restated["evidence"] = list(flow["evidence"])
-            self._restate_references(restated, restated["evidence"])
-            cohorts.append(restated)
-            declared.add(str(exporter))
+            period = flow.get("year", flow.get("period"))
+            flow_key = f"{period}-{flow['commodity']}-{flow['destination']}"
+            source = self.known.flows.get(flow_key, "another source")
             self.flag(
-                "cohorts",
-                str(exporter),
-                "restated from another source because its flows are: the article may not state it",
+                "flows",
+                "?",
+                f"flow {flow_key} (sentence '{flow['evidence'][0]}') is published by {source} "
+                f"with exporter cohort '{exporter}', which this article does not state: not "
+                "drafted; add this source to it by hand if the article supports that cohort",
             )
+        flows[:] = kept
 
     def source_record(self) -> dict[str, Any]:
         title = self.article.title or self._title_from_text()

@@ -228,3 +228,9 @@ def test_a_destination_list_goes_on_past_a_name_the_reference_lacks() -> None:
     sentence = "Kopi dikirim ke Narnia."
     (link,) = find_links(sentence, goods.find(sentence), places.find(sentence))
     assert link.places == () and link.unknown == ("Narnia",)
+
+
+def test_a_name_with_an_apostrophe_is_found_with_either_mark() -> None:
+    places = Gazetteer([Name("C\u00f4te d\u2019Ivoire", "country", "CI")])
+    for text in ("ke C\u00f4te d\u2019Ivoire.", "ke Côte d'Ivoire."):
+        assert [m.key for m in places.find(text)] == ["CI"]

@@ -234,3 +234,35 @@ def test_a_name_with_an_apostrophe_is_found_with_either_mark() -> None:
     places = Gazetteer([Name("C\u00f4te d\u2019Ivoire", "country", "CI")])
     for text in ("ke C\u00f4te d\u2019Ivoire.", "ke Côte d'Ivoire."):
         assert [m.key for m in places.find(text)] == ["CI"]
+
+
+def _with_regencies(**regencies: tuple[str, str]) -> object:
+    """The shipped reference with regencies (code → name, province) added, as the full
+    reference data has them."""
+    import copy
+    from types import SimpleNamespace
+
+    from kaltim_kg.facts.reference import load_reference
+
+    reference = copy.copy(load_reference())
+    table = {
+        code: SimpleNamespace(name_id=name, province=province, aliases=())
+        for code, (name, province) in regencies.items()
+    }
+    object.__setattr__(reference, "regencies", table)
+    return reference
+
+
+def test_the_province_comes_from_a_regency_when_none_is_named() -> None:
+    from kaltim_kg.ingest.article import parse_article
+    from kaltim_kg.ingest.draft import Known, draft_article
+
+    reference = _with_regencies(r6471=("Kota Balikpapan", "ID-KI"), r3579=("Kota Batu", "ID-BA"))
+    header = b"url: https://x.invalid/a\ndate_published: 2022-01-05\n---\n"
+    text = b"UKM dari Kota Balikpapan mengirim kopi ke Jepang dan Inggris pada tahun 2021.\n"
+    draft = draft_article(parse_article(header + text, "a.txt"), reference, Known(), "a")
+    assert draft.sections["source"]["about_region"] == "ID-KI"
+    # "Batu bara" opening a sentence is coal, not the city of Batu
+    text = b"Batu bara dan kayu lapis diekspor ke Jepang oleh pelaku usaha pada tahun 2021.\n"
+    draft = draft_article(parse_article(header + text, "a.txt"), reference, Known(), "a")
+    assert "about_region" not in draft.sections["source"]

@@ -351,7 +351,10 @@ class _Builder:
         # Balikpapan" is in East Kalimantan)
         regencies = getattr(self.reference, "regencies", {}) or {}
         for reading in self.reading.readings:
+            goods = [(g.start, g.end) for g in reading.commodities]
             for place in reading.places:
+                if any(s < place.end and place.start < e for s, e in goods):
+                    continue  # "Batu bara …" opens a sentence: coal, not the city of Batu
                 province = getattr(regencies.get(place.key), "province", None)
                 if place.kind == "regency" and province in self.reference.regions:
                     counts[province] = counts.get(province, 0) + 1

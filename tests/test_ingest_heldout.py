@@ -85,6 +85,13 @@ def test_published_facts_are_linked_and_the_build_has_one_flow_with_two_sources(
     assert not any(p == "2021-Q2" and c == "shrimp" for p, c, _ in flows)
     assert "restated as published" in out.read_text(encoding="utf-8")
     assert "tahun lalu" in stdout  # the relative year is on the checklist
+    # ... and dates its own sentence only: the later sales are in the article's quarter
+    (domestic,) = [c for c in draft["cohorts"] if c["trade_type"] == "domestic-sale"]
+    assert domestic["period"] == "2021-Q2"
+    # "ke Provinsi Sulawesi Tengah dan Kalimantan Selatan … Rp 6,8 miliar": one figure for
+    # both, not a total with the last of them
+    assert not draft.get("totals")
+    assert "'Sulawesi Tengah dan Kalimantan Selatan' together" in stdout
     store = tmp_path / "store"
     code, _, stderr = run("build", "--data", str(data_dir), "--store", str(store))
     assert code == 0, stderr

@@ -97,7 +97,9 @@ def read_text(text: str, lexicon: Lexicon, article_year: int | None = None) -> A
             periods = find_periods(piece, context.year if context else None, article_year)
             stated = _stated_period(periods)
             if stated is not None and not is_target and stated.cue not in ("hingga", "sampai"):
-                context = stated
+                context = stated if stated.cue != "relative" else context
+            # "tahun lalu" dates its own sentence only: the article goes back to its period
+            here = stated if stated is not None and stated.cue == "relative" else context
             links = find_links(piece, goods, places, last_places)
             if links:
                 last_places = links[-1].places
@@ -116,7 +118,7 @@ def read_text(text: str, lexicon: Lexicon, article_year: int | None = None) -> A
                     dates=find_dates(piece),
                     periods=periods,
                     people=people,
-                    context_period=context,
+                    context_period=here if not is_target else context,
                     is_target=is_target,
                     quotes=[
                         q for q, home in zip(quotes, quote_homes, strict=True) if home == position

@@ -114,6 +114,10 @@ _SUBJECT_END = re.compile(
 _GOODS_UNITS = re.compile(
     r"(?!\s+(?:usaha|umkm|ukm|ikm|umk|koperasi|pelaku|perusahaan)\b)\s+[a-z]{3,}", re.IGNORECASE
 )
+# What separates two places of one list ("Bali, Sulteng dan Kalsel", "… dan Provinsi …").
+_PLACE_LIST_GAP = re.compile(
+    r"\s*(?:,\s*(?:dan\s+|serta\s+)?|\s(?:dan|serta|&)\s+)(?:provinsi\s+)?", re.IGNORECASE
+)
 # Reported speech of the last speaker, named by a pronoun: "Ia meminta agar …".
 _PRONOUN_REPORT = re.compile(
     rf"^(?P<pronoun>Ia|Dia|Beliau)\s+(?:juga\s+)?(?:{'|'.join(REPORTING_VERBS)})\b"
@@ -828,13 +832,52 @@ class _Builder:
             place = before[-1]
             between = reading.text[place.end : amount.start]
             if len(between.split()) <= 6 and not any(p.start > place.end for p in before):
+                if self._listed_with_another(reading, place, before):
+                    continue  # "ke Sulawesi Tengah dan Kalimantan Selatan … Rp 6,8 miliar"
                 pairs.append((place, amount))
         return pairs
+
+    def _listed_with_another(self, reading: Reading, place: Mention, before: list[Mention]) -> bool:
+        """Whether the place ends a list of places ("A dan B"): an amount after it is the
+        list's together, not the last one's."""
+        earlier = [p for p in before if p.end <= place.start]
+        if not earlier:
+            return False
+        gap = reading.text[earlier[-1].end : place.start]
+        return bool(_PLACE_LIST_GAP.fullmatch(gap))
+
+    def _group_amounts(self, reading: Reading) -> list[tuple[str, Amount]]:
+        """Amounts stated after a list of partners together: (the list as written, amount)."""
+        if not _PARTNER_TRADE.search(reading.text):
+            return []
+        groups = []
+        for amount in reading.amounts:
+            before = [p for p in reading.places if p.end <= amount.start and p.key != self.region]
+            if amount.value is None or not before:
+                continue
+            place = before[-1]
+            if len(reading.text[place.end : amount.start].split()) > 6:
+                continue
+            if self._listed_with_another(reading, place, before):
+                first = place
+                for other in reversed([p for p in before if p.end <= place.start]):
+                    if not _PLACE_LIST_GAP.fullmatch(reading.text[other.end : first.start]):
+                        break
+                    first = other
+                groups.append((reading.text[first.start : place.end], amount))
+        return groups
 
     def build_totals(self, readings: list[Reading]) -> list[dict[str, Any]]:
         totals: list[dict[str, Any]] = []
         taken: set[str] = set()
         for reading in readings:
+            for places, amount in self._group_amounts(reading):
+                self.flag(
+                    "totals",
+                    "?",
+                    f"{amount.text} is stated for '{places}' together: no total per partner "
+                    "drafted (the text does not split it)",
+                )
             for place, amount in self._partner_amounts(reading):
                 domestic = place.kind in ("region", "regency")
                 origin = self.region or "ID"

@@ -273,3 +273,23 @@ def test_the_province_comes_from_a_regency_when_none_is_named() -> None:
     text = b"Batu bara dan kayu lapis diekspor ke Jepang oleh pelaku usaha pada tahun 2021.\n"
     draft = draft_article(parse_article(header + text, "a.txt"), reference, Known(), "a")
     assert "about_region" not in draft.sections["source"]
+
+
+def test_a_conversion_stated_later_joins_its_value(data_dir: Path) -> None:
+    """heldout-06: '… sebesar 500 ribu dolar AS.' … 'Ekspor tersebut ditujukan ke tujuh
+    negara, dengan total nilai setara Rp7,4 miliar.' (paragraphs one a line)."""
+    out, _stdout = extract_into(data_dir, "heldout-06-samarinda-agustus")
+    draft = yaml.safe_load(out.read_text(encoding="utf-8"))
+    (cohort,) = draft["cohorts"]
+    assert cohort["period"] == "2022-08"
+    assert cohort["amounts"] == [
+        {"currency": "USD", "value": "500", "scale": "ribu"},
+        {"currency": "IDR", "value": "7,4", "scale": "miliar", "equivalent": True},
+    ]
+    assert cohort["member_count"] == {"value": 40, "qualifier": "at-least"}
+    assert cohort["destination_count"] == 7
+    said = {(s["mode"], s["text"]) for s in draft["statements"]}
+    assert (
+        "reported",
+        "produk yang paling banyak diminati adalah amplang dan sarang walet",
+    ) in said

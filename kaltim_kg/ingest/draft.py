@@ -620,6 +620,17 @@ class _Builder:
             cohort = self._joinable(
                 cohorts, reading, trade_type, sector, bool(members), bool(amounts)
             )
+            converts = bool(amounts) and all(a.qualifier == "equivalent" for a in amounts)
+            if cohort is None and converts and not members and cohorts:
+                # "Ekspor tersebut … dengan total nilai setara Rp7,4 miliar": the conversion
+                # of the value stated before, in the same period, never a cohort of its own
+                last = cohorts[-1]
+                if (
+                    last["amounts"]
+                    and last["trade_type"] == trade_type
+                    and (reading.sentence.index - last["last"] <= 3 or period == last["period"])
+                ):
+                    cohort = last
             if cohort is None:
                 cohort = {
                     "trade_type": trade_type,

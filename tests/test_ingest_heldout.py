@@ -293,3 +293,30 @@ def test_a_conversion_stated_later_joins_its_value(data_dir: Path) -> None:
         "reported",
         "produk yang paling banyak diminati adalah amplang dan sarang walet",
     ) in said
+
+
+def test_a_record_the_reader_refuses_is_left_out_and_listed_not_the_whole_draft(
+    tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rule that misreads an unseen article must not cost the officer the whole draft."""
+    import kaltim_kg.ingest.extract as extracting
+
+    real = extracting.draft_article
+
+    def misreading(*args: object, **kwargs: object) -> object:
+        draft = real(*args, **kwargs)  # type: ignore[arg-type]
+        evidence = draft.sections["flows"][0]["evidence"]
+        bad = {"key": "misread", "period": "2023-Q1", "label": {"id": "x", "en": "x"}}
+        bad |= {"trade_type": "export", "member_count": 9, "evidence": evidence}  # no value
+        draft.sections["cohorts"].append(bad)
+        draft.sections["flows"][0]["exporter"] = "misread"
+        return draft
+
+    monkeypatch.setattr(extracting, "draft_article", misreading)
+    out, stdout = extract_into(data_dir, "heldout-01-kukar-triwulan-1")
+    draft = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert "misread" not in [c["key"] for c in draft["cohorts"]]
+    assert "exporter" not in draft["flows"][0]  # the reference to it went with it
+    assert "misread (sentence" in stdout and "left out: the reader refuses it" in stdout
+    code, stdout, stderr = run("validate", "--data", str(data_dir))
+    assert code == 0, stdout + stderr

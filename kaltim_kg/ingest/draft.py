@@ -222,6 +222,50 @@ class Draft:
     text_file: str
 
 
+def without_records(draft: Draft, refused: dict[tuple[str, int], str]) -> Draft:
+    """The draft without the records the project's reader refuses ((section, index) →
+    reason), each listed for review, and without references to those it removed (a flow's
+    exporter, a cohort's event), so what is left reads as written."""
+    sections = {name: (list(v) if isinstance(v, list) else v) for name, v in draft.sections.items()}
+    flags = list(draft.flags)
+    removed: dict[str, set[str]] = {}
+    for (section, index), reason in sorted(refused.items(), key=lambda kv: -kv[0][1]):
+        records = sections.get(section)
+        if not isinstance(records, list) or index >= len(records):
+            continue
+        record = records.pop(index)
+        removed.setdefault(section, set()).add(str(record.get("key", "")))
+        what = record.get("key") or ", ".join(
+            f"{k}: {record[k]}"
+            for k in ("year", "period", "commodity", "destination")
+            if k in record
+        )
+        cited = ", ".join(record.get("evidence") or [])
+        flags.append(
+            Flag(
+                section,
+                "?",
+                f"{what} (sentence {cited or '?'}) left out: the reader refuses it ({reason}); "
+                "add it by hand if the article supports it",
+            )
+        )
+    for section, field_name, target in (
+        ("flows", "exporter", "cohorts"),
+        ("cohorts", "event", "events"),
+        ("totals", "reported_by", "people"),
+        ("measures", "reported_by", "people"),
+    ):
+        for record in sections.get(section) or []:
+            if str(record.get(field_name)) in removed.get(target, set()):
+                del record[field_name]
+    return Draft(
+        draft.source_key,
+        {name: value for name, value in sections.items() if value != []},
+        flags,
+        draft.text_file,
+    )
+
+
 # ---------------------------------------------------------------- small helpers
 
 

@@ -147,9 +147,9 @@ def test_a_text_with_no_header_needs_a_url_and_takes_the_date_from_the_text(
     draft = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert draft["source"]["url"] == url
     assert str(draft["source"]["date_published"]) == "2021-03-25"  # "Kamis (25/3/2021)"
-    # straight quotes are quotes, and the mayor is Rahmad Mas'ud, not "Balikpapan"
+    # straight quotes are quotes, and the mayor is Arman Sa'adi, not "Balikpapan"
     direct = [s for s in draft["statements"] if s["mode"] == "direct"]
-    assert {s["speaker"] for s in direct} == {"rahmad-masud"} and len(direct) == 2
+    assert {s["speaker"] for s in direct} == {"arman-saadi"} and len(direct) == 2
     # "307.343 unit kerajinan" are goods: not a count of businesses, and said so
     assert "business_counts" not in draft
     assert "a quantity of goods" in stdout
@@ -189,8 +189,8 @@ def test_a_header_url_and_another_url_conflict(tmp_path: Path) -> None:
             "Kepala Dinas Perdagangan Kab. Kutai Kartanegara",
         ),
         (
-            "Wali Kota Balikpapan, H. Rahmad Mas'ud, mengatakan ekspor itu bukti.",
-            "H. Rahmad Mas'ud",
+            "Wali Kota Balikpapan, H. Arman Sa'adi, mengatakan ekspor itu bukti.",
+            "H. Arman Sa'adi",
             "Wali Kota Balikpapan",
         ),
         (
@@ -215,8 +215,8 @@ def test_straight_quotes_are_quotes() -> None:
     (quote,) = find_quotes('"Jangan takut gagal. Pasar luar negeri terbuka lebar," ujarnya.')
     assert quote.text == "Jangan takut gagal. Pasar luar negeri terbuka lebar"
     assert quote.pronoun
-    (quote,) = find_quotes('Ia berkata. "Kami siap," kata Rahmad.')
-    assert (quote.text, quote.speaker) == ("Kami siap", "Rahmad")
+    (quote,) = find_quotes('Ia berkata. "Kami siap," kata Arman.')
+    assert (quote.text, quote.speaker) == ("Kami siap", "Arman")
 
 
 def test_relative_years_count_from_the_year_of_publication() -> None:

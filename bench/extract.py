@@ -145,8 +145,10 @@ def _draft_heldout(gold_path: Path, gold: dict[str, Any], data_dir: Path, folder
     article = folder / "input" / gold["source"]["text_file"]
     article.parent.mkdir()
     shutil.copy(gold_path.parent / gold["source"]["text_file"], article)
-    # a text with no header: the URL the officer passes as `extract --url`
-    has_url = "url" in split_header(article.read_text(encoding="utf-8"))[0]
+    # a text with no header: the URL the officer passes as `extract --url` (a saved page
+    # has its own, in its canonical link)
+    is_html = article.suffix in (".html", ".htm")
+    has_url = is_html or "url" in split_header(article.read_text(encoding="utf-8"))[0]
     url = None if has_url else gold["source"].get("url")
     return extract(str(article), folder / "draft" / f"{gold_path.stem}.yaml", published, url=url)
 

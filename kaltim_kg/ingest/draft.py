@@ -118,6 +118,8 @@ _GOODS_UNITS = re.compile(
 _PLACE_LIST_GAP = re.compile(
     r"\s*(?:,\s*(?:dan\s+|serta\s+)?|\s(?:dan|serta|&)\s+)(?:provinsi\s+)?", re.IGNORECASE
 )
+# "industri" counted as businesses when it is a small or household industry.
+_SMALL_INDUSTRY = re.compile(r"\s+(?:kecil|mikro|rumahan|rumah\s+tangga)\b", re.IGNORECASE)
 # Reported speech of the last speaker, named by a pronoun: "Ia meminta agar …".
 _PRONOUN_REPORT = re.compile(
     rf"^(?P<pronoun>Ia|Dia|Beliau)\s+(?:juga\s+)?(?:{'|'.join(REPORTING_VERBS)})\b"
@@ -634,7 +636,11 @@ class _Builder:
         for reading in readings:
             if reading.is_target or self._partner_amounts(reading):
                 continue
-            members = [c for c in reading.counts if c.noun in _BUSINESSES and c.value is not None]
+            members = [
+                c
+                for c in reading.counts
+                if _counts_businesses(reading.text, c) and c.value is not None
+            ]
             amounts = [a for a in reading.amounts if a.value is not None]
             if not members and not amounts:
                 continue
@@ -1379,6 +1385,14 @@ _MONTHS_EN = [
     "November",
     "December",
 ]
+
+
+def _counts_businesses(sentence: str, count: Count) -> bool:
+    """Whether a count is of businesses: '15 UKM', '35 pelaku ekspor', and 'lima industri
+    kecil menengah (IKM)' (not 'tiga industri', three industries)."""
+    if count.noun in _BUSINESSES:
+        return True
+    return count.noun == "industri" and bool(_SMALL_INDUSTRY.match(sentence, count.end))
 
 
 def _first_year(text: str) -> int | None:

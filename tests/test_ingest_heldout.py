@@ -152,6 +152,11 @@ def test_a_text_with_no_header_needs_a_url_and_takes_the_date_from_the_text(
     # straight quotes are quotes, and the mayor is Arman Sa'adi, not "Balikpapan"
     direct = [s for s in draft["statements"] if s["mode"] == "direct"]
     assert {s["speaker"] for s in direct} == {"arman-saadi"} and len(direct) == 2
+    # "melepas ekspor perdana sarang burung walet sebanyak 1,5 ton ke Tiongkok": the body
+    # sentence gives the flow (the headline is not read for facts)
+    (walet,) = [f for f in draft["flows"] if f["commodity"] == "edible-birds-nest"]
+    assert walet["destination"] == "CN"
+    assert draft["sentences"][walet["evidence"][0]].startswith("BALIKPAPAN - Pemerintah Kota")
     # "307.343 unit kerajinan" are goods: not a count of businesses, and said so
     assert "business_counts" not in draft
     assert "a quantity of goods" in stdout
@@ -327,9 +332,16 @@ def test_a_record_the_reader_refuses_is_left_out_and_listed_not_the_whole_draft(
 def test_a_saved_news_page_gives_the_article_only(data_dir: Path) -> None:
     """heldout-07: the page's menu, ads, "Baca Juga" link, most-read list and footer are not
     the article; its URL and date come from the page."""
-    out, _stdout = extract_into(data_dir, "heldout-07-bontang-halaman")
+    out, stdout = extract_into(data_dir, "heldout-07-bontang-halaman")
     draft = yaml.safe_load(out.read_text(encoding="utf-8"))
     source = draft["source"]
+    # the headline is the title, not a sentence facts are read from ("… ke Mancanegara")
+    assert source["title"]["id"] not in draft["sentences"].values()
+    assert "Mancanegara" not in stdout
+    # "menargetkan sedikitnya 10 IKM … pada 2024" is a target
+    (target,) = draft["targets"]
+    assert target["year"] == 2024
+    assert target["quantity"] == {"value": 10, "qualifier": "at-least", "unit": "business"}
     assert source["url"].endswith("/lima-ikm-bontang-kirim-rumput-laut-dan-ulap-doyo")
     assert str(source["date_published"]) == "2023-02-16"
     text = (data_dir / source["text_file"]).read_text(encoding="utf-8")

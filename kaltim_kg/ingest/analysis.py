@@ -29,7 +29,9 @@ from kaltim_kg.ingest.quantities import (
 )
 from kaltim_kg.ingest.sentences import Sentence, paragraphs, split_paragraph
 
-_TARGET = re.compile(r"\btarget(?:kan|nya)?\b|\bditargetkan\b|\bsasaran\b", re.IGNORECASE)
+_TARGET = re.compile(
+    r"\btarget(?:kan|nya)?\b|\b(?:di|me)nargetkan\b|\bditargetkan\b|\bsasaran\b", re.IGNORECASE
+)
 # A dateline at a paragraph start: "SAMARINDA -", "Bisnis.com, BALIKPAPAN -", "Samarinda- "
 # (any dash).
 _DATELINE = re.compile(r"^(?:[\w.]+,\s*)?[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)?\s?[\u2013\u2014-]\s")
@@ -79,7 +81,13 @@ def read_text(text: str, lexicon: Lexicon, article_year: int | None = None) -> A
     context: Period | None = None
     last_places: tuple[Mention, ...] = ()
     index = 0
+    opening = True
     for number, paragraph in enumerate(paragraphs(text)):
+        # the headline (once or twice, as pasted) repeats the body's facts in title case:
+        # facts are cited to the body's sentences
+        opening = opening and is_headline(paragraph)
+        if opening:
+            continue
         quotes = find_quotes(paragraph)
         pieces = split_paragraph(paragraph)
         quote_homes = _quote_sentences(paragraph, pieces, quotes)
@@ -126,6 +134,18 @@ def read_text(text: str, lexicon: Lexicon, article_year: int | None = None) -> A
                 )
             )
     return ArticleReading(readings, cast)
+
+
+_HEADLINE_END = re.compile(r"[.!?\u201d\"]\s*$")
+
+
+def is_headline(paragraph: str) -> bool:
+    """A title line: short, no closing punctuation, most words capitalised."""
+    words = re.findall(r"[^\W\d_][\w'-]*", paragraph)
+    if not words or len(paragraph) > 200 or _HEADLINE_END.search(paragraph):
+        return False
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return capitalised / len(words) >= 0.6
 
 
 def _quote_sentences(paragraph: str, pieces: list[str], quotes: list[Quote]) -> list[int]:

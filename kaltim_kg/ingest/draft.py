@@ -40,6 +40,7 @@ from kaltim_kg.ingest.gazetteer import Mention
 from kaltim_kg.ingest.lexicon import Lexicon, build_lexicon
 from kaltim_kg.ingest.periods import Period, find_dates
 from kaltim_kg.ingest.quantities import Amount, Count
+from kaltim_kg.ingest.sentences import paragraphs
 from kaltim_kg.namespaces import slugify
 
 _EXPORT = re.compile(r"\bekspor|\bdiekspor|\bmengekspor|\bpengiriman", re.IGNORECASE)
@@ -595,7 +596,8 @@ class _Builder:
         return record
 
     def _title_from_text(self) -> str | None:
-        first = self.reading.readings[0].text if self.reading.readings else ""
+        lines = paragraphs(self.article.text)
+        first = lines[0] if lines else ""
         if first and not first.endswith((".", "!", "?", "\u201d")) and len(first) < 200:
             return first
         return None

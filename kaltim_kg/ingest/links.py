@@ -69,7 +69,10 @@ _ANAPHOR = re.compile(
     r"|\s*sana\b",
 )
 # Words between goods and a bare "ke" that still belong to the goods ("rumput laut kering ke").
-_GOODS_TAIL = re.compile(r"^(?:\s+[\w-]+){0,2}$")
+# … and a stated quantity ("sarang burung walet sebanyak 1,5 ton ke Tiongkok").
+_GOODS_TAIL = re.compile(
+    r"^(?:\s+[\w-]+){0,2}(?:\s+(?:sebanyak|seberat|sejumlah)\s+[\d.,]+(?:\s+[\w-]+){1,2})?$"
+)
 _EXPORT_WORD = re.compile(r"\bekspor|\bdiekspor|\bpengiriman|\bdikirim", re.IGNORECASE)
 
 
@@ -78,6 +81,8 @@ _GOODS_GAP = re.compile(
     re.IGNORECASE,
 )
 _MAX_WORDS_TO_CUE = 8
+# Words for "abroad" a title capitalises: no place, known or not.
+_ABROAD = frozenset(["mancanegara", "manca negara", "luar negeri", "internasional", "dunia"])
 # A proper name in a list of destinations: capitalised words ("Hong Kong", "Brunei
 # Darussalam"), not a weekday or month opening a dateline.
 _PROPER_NAME = re.compile(
@@ -165,6 +170,8 @@ def _place_list(
             name = _PROPER_NAME.match(sentence, position)
             if name is None or any(position < p.end and p.start < name.end() for p in places):
                 break
+            if name.group().casefold() in _ABROAD:
+                break  # "ke Mancanegara": abroad, no place
             unknown.append(name.group())
             position = name.end()
         separator = _SEPARATOR.match(sentence, position)

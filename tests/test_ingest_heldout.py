@@ -353,3 +353,41 @@ def test_a_saved_news_page_gives_the_article_only(data_dir: Path) -> None:
     assert not {c for c, _ in flows} & {"coal", "shrimp", "fertilizer", "ammonia"}
     (cohort,) = draft["cohorts"]
     assert cohort["member_count"] == 5  # "Lima industri kecil menengah (IKM)"
+
+
+def test_extract_fetches_a_page_from_a_local_server(tmp_path: Path, data_dir: Path) -> None:
+    """`extract URL` end to end, against a server on this machine (never the internet)."""
+    import http.server
+    import threading
+
+    page = (HELD_OUT / "heldout-07-bontang-halaman.html").read_bytes()
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/berita/lima-ikm"
+        out = data_dir / "2023-02-16-lima-ikm-bontang.yaml"
+        code, stdout, stderr = run("extract", url, "--out", str(out), "--data", str(data_dir))
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert code == 0, stderr
+    draft = yaml.safe_load(out.read_text(encoding="utf-8"))
+    # the page's canonical URL, not the address it was fetched from
+    assert draft["source"]["url"].startswith("https://example.invalid/heldout/")
+    assert (data_dir / draft["source"]["text_file"]).exists()
+    assert ("ulap-doyo", "NL") in {(f["commodity"], f["destination"]) for f in draft["flows"]}
+    code, stdout, stderr = run("validate", "--data", str(data_dir))
+    assert code == 0, stdout + stderr

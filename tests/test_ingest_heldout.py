@@ -391,3 +391,16 @@ def test_extract_fetches_a_page_from_a_local_server(tmp_path: Path, data_dir: Pa
     assert ("ulap-doyo", "NL") in {(f["commodity"], f["destination"]) for f in draft["flows"]}
     code, stdout, stderr = run("validate", "--data", str(data_dir))
     assert code == 0, stdout + stderr
+
+
+def test_an_oversized_article_exits_2_with_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    from kaltim_kg.ingest.article import MAX_BYTES
+
+    article = tmp_path / "besar.txt"
+    with article.open("wb") as handle:
+        handle.truncate(MAX_BYTES + 1)
+    out = tmp_path / "out"
+    out.mkdir()
+    code, _stdout, stderr = run("extract", str(article), "--out", str(out / "d.yaml"))
+    assert code == 2 and "too large" in stderr and len(stderr.strip().splitlines()) == 1
+    assert list(out.iterdir()) == []

@@ -155,7 +155,7 @@ def test_a_text_with_no_header_needs_a_url_and_takes_the_date_from_the_text(
     # "melepas ekspor perdana sarang burung walet sebanyak 1,5 ton ke Tiongkok": the body
     # sentence gives the flow (the headline is not read for facts)
     (walet,) = [f for f in draft["flows"] if f["commodity"] == "edible-birds-nest"]
-    assert walet["destination"] == "CN"
+    assert (walet["destination"], walet["period"]) == ("CN", "2021-03")  # the shipment's month
     assert draft["sentences"][walet["evidence"][0]].startswith("BALIKPAPAN - Pemerintah Kota")
     # "307.343 unit kerajinan" are goods: not a count of businesses, and said so
     assert "business_counts" not in draft

@@ -978,11 +978,19 @@ class _Builder:
         for reading in readings:
             for link in reading.links:
                 period_source = reading.context_period
-                if period_source is None or period_source.year is None:
-                    period: Any = self.published.year
-                    guessed = True
+                guess = ""
+                if (period_source is None or period_source.year is None) and reading.dates:
+                    # "melepas ekspor perdana … ke Tiongkok, Kamis (25/3/2021)": a shipment
+                    # dated in its own sentence is of that month
+                    day = reading.dates[0].date
+                    period: Any = f"{day.year}-{day.month:02d}"
+                    guess = f"no period in the text: the month of '{reading.dates[0].text}' assumed"
+                elif period_source is None or period_source.year is None:
+                    period = self.published.year
+                    guess = f"no period in the text: the year of publication {period} assumed"
                 else:
-                    period, guessed = _period_value(period_source), False
+                    period = _period_value(period_source)
+                guessed = bool(guess)
                 exporter = self._exporter_for(cohorts, period)
                 for name in link.unknown:
                     goods = ", ".join(g.text for g in link.commodities)
@@ -1030,11 +1038,7 @@ class _Builder:
                             self.flag("flows", flow_key, reason)
 
                         if guessed:
-                            self.flag(
-                                "flows",
-                                flow_key,
-                                f"no period in the text: the year of publication {period} assumed",
-                            )
+                            self.flag("flows", flow_key, guess)
         products: list[dict[str, Any]] = []
         seen_products: set[str] = set()
         for reading in readings:

@@ -404,3 +404,18 @@ def test_an_oversized_article_exits_2_with_one_line_and_writes_nothing(tmp_path:
     code, _stdout, stderr = run("extract", str(article), "--out", str(out / "d.yaml"))
     assert code == 2 and "too large" in stderr and len(stderr.strip().splitlines()) == 1
     assert list(out.iterdir()) == []
+
+
+def test_goods_dominated_by_destinations_and_a_credit_line() -> None:
+    places = Gazetteer([Name("India", "country", "IN"), Name("Tiongkok", "country", "CN")])
+    goods = Gazetteer([Name("CPO", "commodity", "crude-palm-oil")])
+    sentence = "Menurutnya, CPO masih didominasi tujuan India dan Tiongkok."
+    (link,) = find_links(sentence, goods.find(sentence), places.find(sentence))
+    assert [p.key for p in link.places] == ["IN", "CN"]
+    from kaltim_kg.ingest.actors import find_reported
+
+    sentence = (
+        "Kepala Dinas, Budi Santoso, menambahkan pelatihan terus berjalan.(Adv/Diskominfo Kaltim)"
+    )
+    (said,) = find_reported(sentence, find_people(sentence))
+    assert said.text == "pelatihan terus berjalan"

@@ -484,6 +484,10 @@ def _speaker_words(rest: str) -> str | None:
     return " ".join(name)
 
 
+# A credit line closing a release's last sentence: "… di luar negeri.(Adv/Diskominfo Kaltim)".
+CREDIT_LINE = re.compile(r"\.\s*\([^()]*\)$")
+
+
 def find_reported(sentence: str, people: list[PersonMention]) -> list[Reported]:
     """Reported speech: a named person, a reporting verb, what they said ('berpesan, agar …')."""
     found: list[Reported] = []
@@ -494,7 +498,7 @@ def find_reported(sentence: str, people: list[PersonMention]) -> list[Reported]:
         )
         if not match:
             continue
-        text = match.group("text").strip().rstrip(".").strip()
+        text = CREDIT_LINE.sub("", match.group("text").strip()).rstrip(".").strip()
         found.append(Reported(person, match.group("verb"), text))
     return found
 

@@ -28,6 +28,7 @@ from typing import Any
 from kaltim_kg.errors import ArticleError
 from kaltim_kg.facts.reference import Reference
 from kaltim_kg.ingest.actors import (
+    CREDIT_LINE,
     REPORTING_VERBS,
     PersonMention,
     find_people,
@@ -1284,7 +1285,7 @@ class _Builder:
             if last_named:
                 last_speaker = last_named
             if pronoun and last_speaker and not reading.quotes and not reading.links:
-                text = pronoun.group("text").strip().rstrip(".").strip()
+                text = CREDIT_LINE.sub("", pronoun.group("text").strip()).rstrip(".").strip()
                 figures = reading.amounts or reading.counts or reading.percentages
                 if text and not figures:
                     key = _unique(f"{last_speaker.split('-')[0]}-{_slug_words(text)}", taken)

@@ -38,6 +38,8 @@ _DESTINATION = (
     r"\b(?:dengan|ke)\s+(?:\w+\s+){0,2}?(?:negara|pasar)\s+tujuan(?:\s+ekspor(?:nya)?)?"
     r"(?:\s+(?:ke|yaitu|yakni|antara\s+lain|seperti|di\s+antaranya|meliputi))?\s*:?"
     r"|\btujuan\s+ekspor(?:nya)?\s+(?:ke\s+)?(?:adalah\s+)?"
+    # "CPO … masih didominasi tujuan India dan Tiongkok", "dengan tujuan utama Jepang"
+    r"|\b(?:didominasi|dengan|berupa)\s+tujuan(?:\s+utama)?(?:\s+ekspor(?:nya)?)?(?:\s+ke)?(?=\s)"
 )
 _FROM = (
     r"\b(?:diminati|dibeli|dipesan|diburu|disukai)(?:\s+(?:oleh|banyak))?\s+"

@@ -36,10 +36,13 @@ from typing import Any
 
 import yaml
 
-from kaltim_kg.errors import ArticleError
-from kaltim_kg.ingest.article import split_header
-from kaltim_kg.ingest.extract import extract
-from kaltim_kg.ingest.numbers import parse_digits, scale_exponent, scaled
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # measure this checkout, not an installed copy
+
+from kaltim_kg.errors import ArticleError  # noqa: E402
+from kaltim_kg.ingest.article import split_header  # noqa: E402
+from kaltim_kg.ingest.extract import extract  # noqa: E402
+from kaltim_kg.ingest.numbers import parse_digits, scale_exponent, scaled  # noqa: E402
 
 KINDS = ("flows", "amounts", "counts", "percents", "dates", "people", "quotes")
 
@@ -153,7 +156,7 @@ def _draft_heldout(gold_path: Path, gold: dict[str, Any], data_dir: Path, folder
     return extract(str(article), folder / "draft" / f"{gold_path.stem}.yaml", published, url=url)
 
 
-def run(title: str, gold_files: list[Path], data_dir: Path, heldout: bool) -> bool:
+def run(title: str, gold_files: list[Path], data_dir: Path, heldout: bool, verbose: bool) -> bool:
     """Score one set of gold files; print a table; whether the targets are met."""
     totals = {kind: [0, 0, 0] for kind in KINDS}
     print(f"== {title}")
@@ -179,7 +182,7 @@ def run(title: str, gold_files: list[Path], data_dir: Path, heldout: bool) -> bo
                 totals[kind][index] += value
             cells.append(f"{_ratio(right, found):>6} {_ratio(right, wanted):>6}")
         print(f"{gold_path.stem[:48]:48} " + " ".join(cells))
-        if VERBOSE:
+        if verbose:
             for kind in KINDS:
                 missed = theirs[kind] - mine[kind]
                 extra = mine[kind] - theirs[kind]
@@ -201,15 +204,10 @@ def run(title: str, gold_files: list[Path], data_dir: Path, heldout: bool) -> bo
     return ok
 
 
-VERBOSE = False
-
-
 def main(argv: list[str]) -> int:
-    global VERBOSE
-    root = Path(__file__).resolve().parent.parent
-    data_dir, heldout_dir = root / "data", root / "tests" / "articles" / "heldout"
+    data_dir, heldout_dir = ROOT / "data", ROOT / "tests" / "articles" / "heldout"
     args = [a for a in argv if a != "-v"]
-    VERBOSE = len(args) != len(argv)
+    verbose = len(args) != len(argv)
     sets: list[tuple[str, list[Path], bool]] = []
     if args[:1] == ["--heldout"]:
         heldout_dir = Path(args[1]) if len(args) > 1 else heldout_dir
@@ -220,7 +218,7 @@ def main(argv: list[str]) -> int:
     else:
         data_dir = Path(args[0]) if args else data_dir
         sets.append(("curated gold", sorted(data_dir.glob("*.yaml")), False))
-    results = [run(title, files, data_dir, heldout) for title, files, heldout in sets]
+    results = [run(title, files, data_dir, held, verbose) for title, files, held in sets]
     return 0 if all(results) else 1
 
 

@@ -242,6 +242,9 @@ def test_a_destination_list_goes_on_past_a_name_the_reference_lacks() -> None:
     sentence = "Kopi dikirim ke Narnia."
     (link,) = find_links(sentence, goods.find(sentence), places.find(sentence))
     assert link.places == () and link.unknown == ("Narnia",)
+    sentence = "Kopi dikirim ke Jepang dan Gubernur Budi Santoso melepasnya."
+    (link,) = find_links(sentence, goods.find(sentence), places.find(sentence))
+    assert [p.key for p in link.places] == ["JP"] and link.unknown == ()
 
 
 def test_a_name_with_an_apostrophe_is_found_with_either_mark() -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kaltim_kg.ingest.actors import OFFICE_WORDS
 from kaltim_kg.ingest.gazetteer import Mention
 
 # Verbs of sending; "di-" passive and "me-" active forms, optional "-kan".
@@ -174,6 +175,8 @@ def _place_list(
                 break
             if name.group().casefold() in _ABROAD:
                 break  # "ke Mancanegara": abroad, no place
+            if name.group().split()[0] in OFFICE_WORDS:
+                break  # "… ke Jepang dan Gubernur Isran Noor …": the next clause, no place
             unknown.append(name.group())
             position = name.end()
         separator = _SEPARATOR.match(sentence, position)

@@ -756,8 +756,15 @@ if __name__ == "__main__":  # pragma: no cover
     help="Draft file to write (default: SOURCE-KEY.yaml in the current folder).",
 )
 @click.option("--force", is_flag=True, help="Replace an existing draft (and its text file).")
+@click.option(
+    "--url",
+    "url",
+    help="Where the article was published, when its text has no `url:` header line.",
+)
 @data_option
-def extract(article: str, out: Path | None, force: bool, data_dir: Path | None) -> None:
+def extract(
+    article: str, out: Path | None, force: bool, url: str | None, data_dir: Path | None
+) -> None:
     """Draft a fact file from a news article: a text file (optional `key: value` header
     lines ended by `---`), a saved HTML page, or an http(s) URL.
 
@@ -768,7 +775,7 @@ def extract(article: str, out: Path | None, force: bool, data_dir: Path | None) 
 
     settings = _settings(data_dir=data_dir)
     with _errors():
-        result = run_extract(article, out, settings.facts_dir, overwrite=force)
+        result = run_extract(article, out, settings.facts_dir, overwrite=force, url=url)
     counts = ", ".join(f"{n} {name}" for name, n in result.counts.items() if n) or "no facts"
     click.echo(f"wrote {result.yaml_path} ({counts}); text in {result.text_path}")
     if result.known_unreadable:

@@ -37,6 +37,10 @@ CHECKED_PAGES = [
     ("/catalog?lang=en", "catalog.png"),
     ("/dataset?lang=id", "dataset-id.png"),
     ("/.well-known/void?lang=en", "void.png"),
+    ("/search?q=kayu&lang=en", "search.png"),
+    ("/search?q=jepang&lang=id", "search-id.png"),
+    ("/id/flow/?year=2020&destination=JP&lang=en", "flows-filtered.png"),
+    ("/id/?lang=id", "kinds-id.png"),
 ]
 FLAGS = [
     "--headless",
@@ -231,4 +235,37 @@ def test_query_results_link_our_iris_to_local_pages(page, server):
     assert result.url == f"{server}/id/commodity/processed-wood.html"  # 303 to the HTML page
     assert result.locator("h1").inner_text() == "Processed wood"
     screenshot(page, "query-results.png")
+    assert page.console_errors == []
+
+
+def test_search_from_the_header_box(page, server):
+    visit(page, f"{server}/map?lang=en")
+    box = page.locator("header form.site-search input[name=q]")
+    box.fill("Jepnag")  # a typo
+    box.press("Enter")
+    page.wait_for_load_state()
+    first = page.locator("li.hit a").first
+    assert first.inner_text() == "Japan"
+    screenshot(page, "search-typo.png")
+    first.click()
+    page.wait_for_load_state()
+    assert page.url == f"{server}/id/country/JP.html?lang=en"
+    assert page.console_errors == []
+
+
+def test_a_list_filtered_by_facets_and_sorted(page, server):
+    visit(page, f"{server}/id/flow/?lang=en")
+    page.locator('ul[data-facet="year"] a', has_text="2020").click()
+    page.wait_for_load_state()
+    page.locator('ul[data-facet="destination"] a', has_text="Japan").click()
+    page.wait_for_load_state()
+    assert "year=2020" in page.url and "destination=JP" in page.url
+    rows = page.locator("table.list tbody tr")
+    assert rows.count() == int(page.locator("#total").inner_text()) >= 2
+    page.locator("table.list th a", has_text="commodity").click()
+    page.wait_for_load_state()
+    commodities = page.locator('td[data-column="commodity"]').all_inner_texts()
+    assert commodities == sorted(commodities, key=str.casefold)
+    screenshot(page, "flows-to-japan-2020.png")
+    assert_fits_the_window(page)
     assert page.console_errors == []

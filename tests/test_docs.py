@@ -11,13 +11,26 @@ from kaltim_kg.web import (
     documentation,
     downloads,
     home,
+    lists,
     resources,
+    search,
     world_map,
 )
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 DOCUMENTED_BLUEPRINTS = {
-    m.bp.name for m in (resources, documentation, downloads, catalog, datasets, home, world_map)
+    m.bp.name
+    for m in (
+        resources,
+        documentation,
+        downloads,
+        catalog,
+        datasets,
+        home,
+        world_map,
+        search,
+        lists,
+    )
 }
 
 

@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from kaltim_kg.ingest.sentences import ABBREVIATIONS
+
 HONORIFICS = (
     "H",
     "HM",
@@ -183,6 +185,35 @@ OFFICE_WORDS = frozenset(
         "Asisten",
     ]
 )
+# Short forms of an administrative unit written with a dot inside a role ("Kepala Dinas
+# Perdagangan Kab. Kutai Kartanegara"): part of the office, never a name.
+OFFICE_ABBREVIATIONS = frozenset(["Kab", "Kec", "Kel", "Prov", "Kab/Kota", "Pemkab", "Kemen"])
+# Day and month names open a dateline after a name ("kata Gubernur Isran Noor, Rabu (…)"),
+# never a second name.
+_CALENDAR_WORDS = frozenset(
+    [
+        "Senin",
+        "Selasa",
+        "Rabu",
+        "Kamis",
+        "Jumat",
+        "Jum'at",
+        "Sabtu",
+        "Minggu",
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ]
+)
 SPEECH_VERBS = (
     "kata",
     "ujar",
@@ -221,6 +252,13 @@ REPORTING_VERBS = (
     "menambahkan",
     "menjelaskan",
     "menyebutkan",
+    "menyebut",
+    "menilai",
+    "mengaku",
+    "memastikan",
+    "mengingatkan",
+    "menekankan",
+    "menerangkan",
     "menyampaikan",
     "berpesan",
     "mengimbau",
@@ -309,6 +347,11 @@ def find_people(
                     index += 1
                     continue
                 break
+            nxt = tokens[index + 1][0] if index + 1 < len(tokens) else ""
+            if word in OFFICE_ABBREVIATIONS and nxt == ".":
+                role_end = tokens[index + 1][2]
+                index += 2
+                continue
             if word in HONORIFICS or not _is_office_word(word, is_place):
                 break
             if word[:1].islower() and word not in ("dan", "&", "serta"):
@@ -317,17 +360,22 @@ def find_people(
             index += 1
         if index < len(tokens) and tokens[index][0] == ",":
             index += 1
-        name_words: list[tuple[str, int, int]] = []
-        while index < len(tokens):
-            word = tokens[index][0]
-            if (word in HONORIFICS and not name_words) or (
-                re.fullmatch(r"[A-Z][a-z'-]+", word) and word not in OFFICE_WORDS
-            ):
-                name_words.append(tokens[index])
-            else:
-                break
-            index += 1
+        name_words, index = _name_at(tokens, index)
         plain = [w for w in name_words if w[0] not in HONORIFICS]
+        # "Wali Kota Balikpapan, H. Rahmad Mas'ud, mengatakan": what looked like a name was
+        # the rest of the office (a place the reference may not know), and the name is the
+        # apposition after the comma
+        if plain and index + 1 < len(tokens) and tokens[index][0] == ",":
+            second, after = _name_at(tokens, index + 1)
+            second_plain = [w for w in second if w[0] not in HONORIFICS]
+            follows = tokens[after][0] if after < len(tokens) else "."
+            if (
+                second_plain
+                and second_plain[0][0] not in _CALENDAR_WORDS
+                and (follows in (",", ".") or follows[:1].islower())
+            ):
+                role_end = name_words[-1][2]
+                name_words, plain, index = second, second_plain, after
         if not plain:
             continue
         name = sentence[name_words[0][1] : name_words[-1][2]]
@@ -336,12 +384,52 @@ def find_people(
     return found
 
 
+def _name_at(
+    tokens: list[tuple[str, int, int]], index: int
+) -> tuple[list[tuple[str, int, int]], int]:
+    """The name words from `index`: honorifics first (with their dot: "Hj.", "Ir."), then
+    capitalised words that are not office words; and the index after them."""
+    words: list[tuple[str, int, int]] = []
+    while index < len(tokens):
+        word = tokens[index][0]
+        if word in HONORIFICS and all(w[0] in HONORIFICS for w in words):
+            words.append(tokens[index])
+            if index + 1 < len(tokens) and tokens[index + 1][0] == ".":
+                index += 1  # "Hj." is one honorific
+        elif re.fullmatch(r"[A-Z][a-z'-]+", word) and word not in OFFICE_WORDS:
+            dotted = index + 1 < len(tokens) and tokens[index + 1][0] == "."
+            if dotted and word.casefold() in ABBREVIATIONS:
+                break  # "Peraturan Menteri Perdagangan No. 77": a number, not a name
+            words.append(tokens[index])
+        else:
+            break
+        index += 1
+    return words, index
+
+
+def curly_quotes(paragraph: str) -> str:
+    """The paragraph with straight double quotes paired as opening and closing marks
+    (“ and ”), one character for one, so positions stay the same."""
+    if '"' not in paragraph:
+        return paragraph
+    characters = list(paragraph)
+    opening = True
+    for index, character in enumerate(characters):
+        if character == '"':
+            characters[index] = "\u201c" if opening else "\u201d"
+            opening = not opening
+        elif character in "\u201c\u201d":
+            opening = character == "\u201d"
+    return "".join(characters)
+
+
 def find_quotes(paragraph: str) -> list[Quote]:
     """Direct quotations of a paragraph with the speaker named after the closing mark.
 
-    A closing mark with no opening one before it (a common slip in press texts) quotes
-    from the start of the paragraph.
+    Straight quotes ("…") are read as curly ones. A closing mark with no opening one
+    before it (a common slip in press texts) quotes from the start of the paragraph.
     """
+    paragraph = curly_quotes(paragraph)
     quotes: list[Quote] = []
     position = 0
     while True:
@@ -396,6 +484,10 @@ def _speaker_words(rest: str) -> str | None:
     return " ".join(name)
 
 
+# A credit line closing a release's last sentence: "… di luar negeri.(Adv/Diskominfo Kaltim)".
+CREDIT_LINE = re.compile(r"\.\s*\([^()]*\)$")
+
+
 def find_reported(sentence: str, people: list[PersonMention]) -> list[Reported]:
     """Reported speech: a named person, a reporting verb, what they said ('berpesan, agar …')."""
     found: list[Reported] = []
@@ -406,7 +498,7 @@ def find_reported(sentence: str, people: list[PersonMention]) -> list[Reported]:
         )
         if not match:
             continue
-        text = match.group("text").strip().rstrip(".").strip()
+        text = CREDIT_LINE.sub("", match.group("text").strip()).rstrip(".").strip()
         found.append(Reported(person, match.group("verb"), text))
     return found
 

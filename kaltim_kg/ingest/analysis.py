@@ -7,7 +7,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kaltim_kg.ingest.actors import Cast, PersonMention, Quote, find_people, find_quotes
+from kaltim_kg.ingest.actors import (
+    Cast,
+    PersonMention,
+    Quote,
+    curly_quotes,
+    find_people,
+    find_quotes,
+)
 from kaltim_kg.ingest.gazetteer import Mention, find_commodities
 from kaltim_kg.ingest.lexicon import Lexicon
 from kaltim_kg.ingest.links import TradeLink, find_links
@@ -22,7 +29,9 @@ from kaltim_kg.ingest.quantities import (
 )
 from kaltim_kg.ingest.sentences import Sentence, paragraphs, split_paragraph
 
-_TARGET = re.compile(r"\btarget(?:kan|nya)?\b|\bditargetkan\b|\bsasaran\b", re.IGNORECASE)
+_TARGET = re.compile(
+    r"\btarget(?:kan|nya)?\b|\b(?:di|me)nargetkan\b|\bditargetkan\b|\bsasaran\b", re.IGNORECASE
+)
 # A dateline at a paragraph start: "SAMARINDA -", "Bisnis.com, BALIKPAPAN -", "Samarinda- "
 # (any dash).
 _DATELINE = re.compile(r"^(?:[\w.]+,\s*)?[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)?\s?[\u2013\u2014-]\s")
@@ -64,14 +73,21 @@ def _stated_period(periods: list[Period]) -> Period | None:
     return sorted(periods, key=lambda p: (p.first_month is None, p.start))[0]
 
 
-def read_text(text: str, lexicon: Lexicon) -> ArticleReading:
-    """Run every finder over every sentence, carrying context forward."""
+def read_text(text: str, lexicon: Lexicon, article_year: int | None = None) -> ArticleReading:
+    """Run every finder over every sentence, carrying context forward; `article_year` (of
+    publication) dates "tahun lalu" and "tahun ini"."""
     readings: list[Reading] = []
     cast = Cast()
     context: Period | None = None
     last_places: tuple[Mention, ...] = ()
     index = 0
+    opening = True
     for number, paragraph in enumerate(paragraphs(text)):
+        # the headline (once or twice, as pasted) repeats the body's facts in title case:
+        # facts are cited to the body's sentences
+        opening = opening and is_headline(paragraph)
+        if opening:
+            continue
         quotes = find_quotes(paragraph)
         pieces = split_paragraph(paragraph)
         quote_homes = _quote_sentences(paragraph, pieces, quotes)
@@ -86,10 +102,12 @@ def read_text(text: str, lexicon: Lexicon) -> ArticleReading:
             goods = find_commodities(lexicon.commodities, piece)
             amounts = find_amounts(piece)
             is_target = bool(_TARGET.search(piece))
-            periods = find_periods(piece, context.year if context else None)
+            periods = find_periods(piece, context.year if context else None, article_year)
             stated = _stated_period(periods)
             if stated is not None and not is_target and stated.cue not in ("hingga", "sampai"):
-                context = stated
+                context = stated if stated.cue != "relative" else context
+            # "tahun lalu" dates its own sentence only: the article goes back to its period
+            here = stated if stated is not None and stated.cue == "relative" else context
             links = find_links(piece, goods, places, last_places)
             if links:
                 last_places = links[-1].places
@@ -108,7 +126,7 @@ def read_text(text: str, lexicon: Lexicon) -> ArticleReading:
                     dates=find_dates(piece),
                     periods=periods,
                     people=people,
-                    context_period=context,
+                    context_period=here if not is_target else context,
                     is_target=is_target,
                     quotes=[
                         q for q, home in zip(quotes, quote_homes, strict=True) if home == position
@@ -118,8 +136,21 @@ def read_text(text: str, lexicon: Lexicon) -> ArticleReading:
     return ArticleReading(readings, cast)
 
 
+_HEADLINE_END = re.compile(r"[.!?\u201d\"]\s*$")
+
+
+def is_headline(paragraph: str) -> bool:
+    """A title line: short, no closing punctuation, most words capitalised."""
+    words = re.findall(r"[^\W\d_][\w'-]*", paragraph)
+    if not words or len(paragraph) > 200 or _HEADLINE_END.search(paragraph):
+        return False
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return capitalised / len(words) >= 0.6
+
+
 def _quote_sentences(paragraph: str, pieces: list[str], quotes: list[Quote]) -> list[int]:
     """For each quote, the index of the sentence its closing mark (and attribution) is in."""
+    paragraph = curly_quotes(paragraph)
     homes: list[int] = []
     starts: list[int] = []
     cursor = 0

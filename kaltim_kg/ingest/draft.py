@@ -27,13 +27,21 @@ from typing import Any
 
 from kaltim_kg.errors import ArticleError
 from kaltim_kg.facts.reference import Reference
-from kaltim_kg.ingest.actors import PersonMention, find_people, find_reported, strip_honorifics
+from kaltim_kg.ingest.actors import (
+    CREDIT_LINE,
+    REPORTING_VERBS,
+    PersonMention,
+    find_people,
+    find_reported,
+    strip_honorifics,
+)
 from kaltim_kg.ingest.analysis import ArticleReading, Reading, _stated_period, read_text
 from kaltim_kg.ingest.article import Article
 from kaltim_kg.ingest.gazetteer import Mention
 from kaltim_kg.ingest.lexicon import Lexicon, build_lexicon
-from kaltim_kg.ingest.periods import Period
+from kaltim_kg.ingest.periods import Period, find_dates
 from kaltim_kg.ingest.quantities import Amount, Count
+from kaltim_kg.ingest.sentences import paragraphs
 from kaltim_kg.namespaces import slugify
 
 _EXPORT = re.compile(r"\bekspor|\bdiekspor|\bmengekspor|\bpengiriman", re.IGNORECASE)
@@ -103,6 +111,22 @@ _SUBJECT_END = re.compile(
     r"lebih dari|hampir|sekitar|minimal|sedikitnya)\b",
     re.IGNORECASE,
 )
+# "unit" followed by a goods word counts pieces of goods, not business units ("unit usaha",
+# "unit UMKM", or no word: "kuliner 83.996 unit").
+_GOODS_UNITS = re.compile(
+    r"(?!\s+(?:usaha|umkm|ukm|ikm|umk|koperasi|pelaku|perusahaan)\b)\s+[a-z]{3,}", re.IGNORECASE
+)
+# What separates two places of one list ("Bali, Sulteng dan Kalsel", "… dan Provinsi …").
+_PLACE_LIST_GAP = re.compile(
+    r"\s*(?:,\s*(?:dan\s+|serta\s+)?|\s(?:dan|serta|&)\s+)(?:provinsi\s+)?", re.IGNORECASE
+)
+# "industri" counted as businesses when it is a small or household industry.
+_SMALL_INDUSTRY = re.compile(r"\s+(?:kecil|mikro|rumahan|rumah\s+tangga)\b", re.IGNORECASE)
+# Reported speech of the last speaker, named by a pronoun: "Ia meminta agar …".
+_PRONOUN_REPORT = re.compile(
+    rf"^(?P<pronoun>Ia|Dia|Beliau)\s+(?:juga\s+)?(?:{'|'.join(REPORTING_VERBS)})\b"
+    r"\s*(?:bahwa\s+|,\s*)?(?P<text>.+)$"
+)
 _ROLE_EN = {
     "Gubernur": "Governor",
     "Wakil Gubernur": "Vice Governor",
@@ -141,6 +165,7 @@ class Known:
     raw_cohorts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     raw_flows: dict[str, dict[str, Any]] = field(default_factory=dict)
     raw_records: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    raw_events: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def from_facts(cls, facts: Any, raw_files: list[dict[str, Any]] | None = None) -> Known:
@@ -167,6 +192,9 @@ class Known:
                         known.raw_records.setdefault((section, str(record.get("key"))), record)
             for cohort in document.get("cohorts") or []:
                 known.raw_cohorts.append((source_key, cohort))
+            for event in document.get("events") or []:
+                if isinstance(event, dict) and "date" in event:
+                    known.raw_events.setdefault(str(event.get("key")), event)
             for flow in document.get("flows") or []:
                 period = flow.get("year", flow.get("period"))
                 flow_key = f"{period}-{flow.get('commodity')}-{flow.get('destination')}"
@@ -196,6 +224,50 @@ class Draft:
     sections: dict[str, Any]
     flags: list[Flag]
     text_file: str
+
+
+def without_records(draft: Draft, refused: dict[tuple[str, int], str]) -> Draft:
+    """The draft without the records the project's reader refuses ((section, index) →
+    reason), each listed for review, and without references to those it removed (a flow's
+    exporter, a cohort's event), so what is left reads as written."""
+    sections = {name: (list(v) if isinstance(v, list) else v) for name, v in draft.sections.items()}
+    flags = list(draft.flags)
+    removed: dict[str, set[str]] = {}
+    for (section, index), reason in sorted(refused.items(), key=lambda kv: -kv[0][1]):
+        records = sections.get(section)
+        if not isinstance(records, list) or index >= len(records):
+            continue
+        record = records.pop(index)
+        removed.setdefault(section, set()).add(str(record.get("key", "")))
+        what = record.get("key") or ", ".join(
+            f"{k}: {record[k]}"
+            for k in ("year", "period", "commodity", "destination")
+            if k in record
+        )
+        cited = ", ".join(record.get("evidence") or [])
+        flags.append(
+            Flag(
+                section,
+                "?",
+                f"{what} (sentence {cited or '?'}) left out: the reader refuses it ({reason}); "
+                "add it by hand if the article supports it",
+            )
+        )
+    for section, field_name, target in (
+        ("flows", "exporter", "cohorts"),
+        ("cohorts", "event", "events"),
+        ("totals", "reported_by", "people"),
+        ("measures", "reported_by", "people"),
+    ):
+        for record in sections.get(section) or []:
+            if str(record.get(field_name)) in removed.get(target, set()):
+                del record[field_name]
+    return Draft(
+        draft.source_key,
+        {name: value for name, value in sections.items() if value != []},
+        flags,
+        draft.text_file,
+    )
 
 
 # ---------------------------------------------------------------- small helpers
@@ -263,7 +335,8 @@ class _Builder:
         self.reference = reference
         self.known = known
         self.lexicon: Lexicon = build_lexicon(reference)
-        self.reading: ArticleReading = read_text(article.text, self.lexicon)
+        year = article.date_published.year if article.date_published else _first_year(article.text)
+        self.reading: ArticleReading = read_text(article.text, self.lexicon, year)
         self.key = key
         self.flags: list[Flag] = []
         self.sentence_keys: dict[int, str] = {}
@@ -278,14 +351,15 @@ class _Builder:
         self.published: dt.date = published
         if not article.url:
             raise ArticleError(
-                f"{article.origin}: no URL of the article known; add a header line "
-                "`url: https://…` (and a line `---` after the header)"
+                f"{article.origin}: no URL of the article known; pass --url URL or add a "
+                "header line `url: https://…` (and a line `---` after the header)"
             )
         self.region = self._about_region()
         self.used_people: dict[str, list[str]] = {}
         self.used_agencies: dict[str, list[str]] = {}
         self.new_people: dict[str, dict[str, Any]] = {}
         self.used_counts: set[tuple[int, int]] = set()
+        self.restated_events: dict[str, dict[str, Any]] = {}
 
     # --- evidence
     def cite(self, reading: Reading) -> str:
@@ -323,6 +397,19 @@ class _Builder:
             for place in reading.places:
                 if place.kind == "region":
                     counts[place.key] = counts.get(place.key, 0) + 1
+        if counts:
+            return max(counts, key=lambda k: counts[k])
+        # no province named: the province of the regencies and cities named ("Kota
+        # Balikpapan" is in East Kalimantan)
+        regencies = getattr(self.reference, "regencies", {}) or {}
+        for reading in self.reading.readings:
+            goods = [(g.start, g.end) for g in reading.commodities]
+            for place in reading.places:
+                if any(s < place.end and place.start < e for s, e in goods):
+                    continue  # "Batu bara …" opens a sentence: coal, not the city of Batu
+                province = getattr(regencies.get(place.key), "province", None)
+                if place.kind == "regency" and province in self.reference.regions:
+                    counts[province] = counts.get(province, 0) + 1
         return max(counts, key=lambda k: counts[k]) if counts else None
 
     # --- people and agencies
@@ -337,14 +424,16 @@ class _Builder:
                 if bare is None:
                     return None
             elif guessed:
-                self.flag("people", slugify(bare), f"'{words}' read as {bare} (a nickname?): check")
+                self.flag(
+                    "people", _person_slug(bare), f"'{words}' read as {bare} (a nickname?): check"
+                )
         else:
             return None
         for key, person in self.known.people.items():
             name = strip_honorifics(str(person.name))
-            if name == bare or key == slugify(bare):
+            if name == bare or key == _person_slug(bare):
                 return key
-        return slugify(bare)
+        return _person_slug(bare)
 
     def _known_person_by_words(self, words: str) -> str | None:
         for person in self.known.people.values():
@@ -407,6 +496,8 @@ class _Builder:
         self._restate_exporters(flows, cohorts)
         business_counts, measures, targets = self.build_indicators(readings)
         events = self.build_events(readings)
+        drafted = {str(e.get("key")) for e in events}
+        events += [e for k, e in self.restated_events.items() if k not in drafted]
         for reading in readings:
             for person in reading.people:
                 key = self.person_key(person, None)
@@ -456,27 +547,35 @@ class _Builder:
     def _restate_exporters(
         self, flows: list[dict[str, Any]], cohorts: list[dict[str, Any]]
     ) -> None:
-        """A flow restated from another source names that source's cohort: restate it too."""
+        """A flow restated from another source names that source's cohort. The reader wants
+        the cohort restated too, cited to this article; when this article does not state
+        that cohort (its count and value), citing it would make the article the source of
+        figures it never gives: the flow is left out and listed for review instead."""
         declared = {str(c.get("key")) for c in cohorts}
+        kept: list[dict[str, Any]] = []
         for flow in flows:
             exporter = flow.get("exporter")
             if not exporter or exporter in declared:
+                kept.append(flow)
                 continue
             published = next(
                 (c for _s, c in self.known.raw_cohorts if c.get("key") == exporter), None
             )
             if published is None:
                 del flow["exporter"]
+                kept.append(flow)
                 continue
-            restated = {k: v for k, v in published.items() if k != "evidence"}
-            restated["evidence"] = list(flow["evidence"])
-            cohorts.append(restated)
-            declared.add(str(exporter))
+            period = flow.get("year", flow.get("period"))
+            flow_key = f"{period}-{flow['commodity']}-{flow['destination']}"
+            source = self.known.flows.get(flow_key, "another source")
             self.flag(
-                "cohorts",
-                str(exporter),
-                "restated from another source because its flows are: the article may not state it",
+                "flows",
+                "?",
+                f"flow {flow_key} (sentence '{flow['evidence'][0]}') is published by {source} "
+                f"with exporter cohort '{exporter}', which this article does not state: not "
+                "drafted; add this source to it by hand if the article supports that cohort",
             )
+        flows[:] = kept
 
     def source_record(self) -> dict[str, Any]:
         title = self.article.title or self._title_from_text()
@@ -498,7 +597,8 @@ class _Builder:
         return record
 
     def _title_from_text(self) -> str | None:
-        first = self.reading.readings[0].text if self.reading.readings else ""
+        lines = paragraphs(self.article.text)
+        first = lines[0] if lines else ""
         if first and not first.endswith((".", "!", "?", "\u201d")) and len(first) < 200:
             return first
         return None
@@ -539,7 +639,11 @@ class _Builder:
         for reading in readings:
             if reading.is_target or self._partner_amounts(reading):
                 continue
-            members = [c for c in reading.counts if c.noun in _BUSINESSES and c.value is not None]
+            members = [
+                c
+                for c in reading.counts
+                if _counts_businesses(reading.text, c) and c.value is not None
+            ]
             amounts = [a for a in reading.amounts if a.value is not None]
             if not members and not amounts:
                 continue
@@ -548,6 +652,20 @@ class _Builder:
                 exporting and not re.search(r"domestik|dalam negeri", reading.text, re.I)
             )
             if not exporting and not domestic:
+                # "Ia menyebut nilai itu setara dengan Rp30,4 miliar": the source's own
+                # conversion of the value just stated belongs to that value's cohort
+                last = cohorts[-1] if cohorts else None
+                if (
+                    last is not None
+                    and amounts
+                    and not members
+                    and all(a.qualifier == "equivalent" for a in amounts)
+                    and reading.sentence.index - last["last"] <= 3
+                    and last["amounts"]
+                ):
+                    last["amounts"].extend(amounts)
+                    last["evidence"].append(self.cite(reading))
+                    last["last"] = reading.sentence.index
                 continue
             trade_type = "domestic-sale" if domestic else "export"
             sector = next((s for s, p in _SECTORS.items() if p.search(reading.text)), None)
@@ -555,6 +673,17 @@ class _Builder:
             cohort = self._joinable(
                 cohorts, reading, trade_type, sector, bool(members), bool(amounts)
             )
+            converts = bool(amounts) and all(a.qualifier == "equivalent" for a in amounts)
+            if cohort is None and converts and not members and cohorts:
+                # "Ekspor tersebut … dengan total nilai setara Rp7,4 miliar": the conversion
+                # of the value stated before, in the same period, never a cohort of its own
+                last = cohorts[-1]
+                if (
+                    last["amounts"]
+                    and last["trade_type"] == trade_type
+                    and (reading.sentence.index - last["last"] <= 3 or period == last["period"])
+                ):
+                    cohort = last
             if cohort is None:
                 cohort = {
                     "trade_type": trade_type,
@@ -566,14 +695,17 @@ class _Builder:
                     "evidence": [],
                     "reported_by": None,
                     "last": reading.sentence.index,
+                    "sentences": {},  # count → index of its sentence
                 }
                 cohorts.append(cohort)
             if members and cohort["members"] is None:
                 cohort["members"] = members[0]
+                cohort["sentences"][members[0]] = reading.sentence.index
                 self.used_counts.add((reading.sentence.index, members[0].start))
             countries = [c for c in reading.counts if c.noun == "negara" and c.value is not None]
             if countries and cohort["destinations"] is None:
                 cohort["destinations"] = countries[0]
+                cohort["sentences"][countries[0]] = reading.sentence.index
                 self.used_counts.add((reading.sentence.index, countries[0].start))
             for amount in amounts:
                 cohort["amounts"].append(amount)
@@ -586,7 +718,19 @@ class _Builder:
                 if key and cohort["reported_by"] is None:
                     cohort["reported_by"] = key
                     self.use_person(key, self.cite(reading), person)
-        return [c for c in (self._cohort_record(c) for c in cohorts) if c is not None]
+        records = []
+        for cohort in cohorts:
+            if not cohort["amounts"]:
+                # a cohort is its trade value; counts with none are measures, left to
+                # build_indicators
+                for count in (cohort["members"], cohort["destinations"]):
+                    if count is not None:
+                        self.used_counts.discard((cohort["sentences"][count], count.start))
+                continue
+            record = self._cohort_record(cohort)
+            if record is not None:
+                records.append(record)
+        return records
 
     def _joinable(
         self,
@@ -600,7 +744,12 @@ class _Builder:
         if not cohorts:
             return None
         last = cohorts[-1]
-        close = reading.sentence.index - last["last"] <= 3
+        # near, or further on in the same period ("sepanjang tahun 2021 … mencapai US$ 941
+        # juta" … "tidak kurang dari 35 pelaku ekspor mengirim produknya ke 10 negara")
+        period = _period_value(reading.context_period) if reading.context_period else None
+        close = reading.sentence.index - last["last"] <= 3 or (
+            period is not None and period == last["period"]
+        )
         same_kind = last["trade_type"] == trade_type and last["sector"] == sector
         fills_gap = (has_members and last["members"] is None and not has_amounts) or (
             has_amounts and not last["amounts"] and not has_members
@@ -651,6 +800,7 @@ class _Builder:
         if published is not None:
             restated = {k: v for k, v in published.items() if k != "evidence"}
             restated["evidence"] = record["evidence"]
+            self._restate_references(restated, record["evidence"])
             self.note(
                 "cohorts",
                 str(restated["key"]),
@@ -661,6 +811,32 @@ class _Builder:
         if trade_type == "domestic-sale":
             self.flag("cohorts", key, "read as domestic sales (no export word): check")
         return record
+
+    def _restate_references(self, cohort: dict[str, Any], evidence: list[str]) -> None:
+        """A cohort restated from another source names its people, agencies and event by
+        key; the reader wants each named in this file too: a person or agency by key, the
+        event (which has no short form) copied as published, flagged."""
+        for name in ("reported_by",):
+            if cohort.get(name):
+                self.use_person(str(cohort[name]), evidence[0], None)
+        for name in ("certified_by", "supervised_by"):
+            if cohort.get(name):
+                cites = self.used_agencies.setdefault(str(cohort[name]), [])
+                cites.extend(e for e in evidence if e not in cites)
+        event = str(cohort.get("event") or "")
+        if event and event not in self.restated_events and event in self.known.raw_events:
+            restated = {k: v for k, v in self.known.raw_events[event].items() if k != "evidence"}
+            restated["evidence"] = list(evidence)
+            self.restated_events[event] = restated
+            if restated.get("organizer"):
+                cites = self.used_agencies.setdefault(str(restated["organizer"]), [])
+                cites.extend(e for e in evidence if e not in cites)
+            self.flag(
+                "events",
+                event,
+                "restated from another source with the cohort that names it: "
+                "the article may not state it",
+            )
 
     def _region_names(self) -> tuple[str, str]:
         if not self.region:
@@ -720,13 +896,52 @@ class _Builder:
             place = before[-1]
             between = reading.text[place.end : amount.start]
             if len(between.split()) <= 6 and not any(p.start > place.end for p in before):
+                if self._listed_with_another(reading, place, before):
+                    continue  # "ke Sulawesi Tengah dan Kalimantan Selatan … Rp 6,8 miliar"
                 pairs.append((place, amount))
         return pairs
+
+    def _listed_with_another(self, reading: Reading, place: Mention, before: list[Mention]) -> bool:
+        """Whether the place ends a list of places ("A dan B"): an amount after it is the
+        list's together, not the last one's."""
+        earlier = [p for p in before if p.end <= place.start]
+        if not earlier:
+            return False
+        gap = reading.text[earlier[-1].end : place.start]
+        return bool(_PLACE_LIST_GAP.fullmatch(gap))
+
+    def _group_amounts(self, reading: Reading) -> list[tuple[str, Amount]]:
+        """Amounts stated after a list of partners together: (the list as written, amount)."""
+        if not _PARTNER_TRADE.search(reading.text):
+            return []
+        groups = []
+        for amount in reading.amounts:
+            before = [p for p in reading.places if p.end <= amount.start and p.key != self.region]
+            if amount.value is None or not before:
+                continue
+            place = before[-1]
+            if len(reading.text[place.end : amount.start].split()) > 6:
+                continue
+            if self._listed_with_another(reading, place, before):
+                first = place
+                for other in reversed([p for p in before if p.end <= place.start]):
+                    if not _PLACE_LIST_GAP.fullmatch(reading.text[other.end : first.start]):
+                        break
+                    first = other
+                groups.append((reading.text[first.start : place.end], amount))
+        return groups
 
     def build_totals(self, readings: list[Reading]) -> list[dict[str, Any]]:
         totals: list[dict[str, Any]] = []
         taken: set[str] = set()
         for reading in readings:
+            for places, amount in self._group_amounts(reading):
+                self.flag(
+                    "totals",
+                    "?",
+                    f"{amount.text} is stated for '{places}' together: no total per partner "
+                    "drafted (the text does not split it)",
+                )
             for place, amount in self._partner_amounts(reading):
                 domestic = place.kind in ("region", "regency")
                 origin = self.region or "ID"
@@ -764,12 +979,28 @@ class _Builder:
         for reading in readings:
             for link in reading.links:
                 period_source = reading.context_period
-                if period_source is None or period_source.year is None:
-                    period: Any = self.published.year
-                    guessed = True
+                guess = ""
+                if (period_source is None or period_source.year is None) and reading.dates:
+                    # "melepas ekspor perdana … ke Tiongkok, Kamis (25/3/2021)": a shipment
+                    # dated in its own sentence is of that month
+                    day = reading.dates[0].date
+                    period: Any = f"{day.year}-{day.month:02d}"
+                    guess = f"no period in the text: the month of '{reading.dates[0].text}' assumed"
+                elif period_source is None or period_source.year is None:
+                    period = self.published.year
+                    guess = f"no period in the text: the year of publication {period} assumed"
                 else:
-                    period, guessed = _period_value(period_source), False
+                    period = _period_value(period_source)
+                guessed = bool(guess)
                 exporter = self._exporter_for(cohorts, period)
+                for name in link.unknown:
+                    goods = ", ".join(g.text for g in link.commodities)
+                    self.flag(
+                        "flows",
+                        "?",
+                        f"'{name}' ({goods}) is no place the reference knows: no flow drafted; "
+                        "add the place to reference/ or the flow by hand",
+                    )
                 for good in link.commodities:
                     linked.add((reading.sentence.index, good.key))
                     for place in link.places:
@@ -777,6 +1008,13 @@ class _Builder:
                         if flow_key in seen:
                             continue
                         seen.add(flow_key)
+                        if period_source is not None and period_source.cue == "relative":
+                            self.flag(
+                                "flows",
+                                flow_key,
+                                f"period read from '{period_source.text}' counted from the "
+                                "year of publication: check",
+                            )
                         if flow_key in self.known.raw_flows:
                             restated = dict(self.known.raw_flows[flow_key])
                             restated["evidence"] = [self.cite(reading)]
@@ -799,12 +1037,9 @@ class _Builder:
                         flows.append(record)
                         for reason in link.flags:
                             self.flag("flows", flow_key, reason)
+
                         if guessed:
-                            self.flag(
-                                "flows",
-                                flow_key,
-                                f"no period in the text: the year of publication {period} assumed",
-                            )
+                            self.flag("flows", flow_key, guess)
         products: list[dict[str, Any]] = []
         seen_products: set[str] = set()
         for reading in readings:
@@ -863,6 +1098,23 @@ class _Builder:
                     targets.append(record)
                     self.flag(
                         "targets", key, "label: give the English label (copied from Indonesian)"
+                    )
+                    continue
+                if count.noun == "unit" and _GOODS_UNITS.match(text, count.end):
+                    # "307.343 unit kerajinan": pieces of goods, which no curated unit holds
+                    self.flag(
+                        "measures",
+                        "?",
+                        f"'{text[count.start : count.end + 30].split(',')[0].strip()}…': "
+                        "a quantity of goods, not drafted (no unit for it): add it by hand "
+                        "if it matters",
+                    )
+                    continue
+                if count.noun == "unit" and area is None:
+                    self.flag(
+                        "business_counts",
+                        "?",
+                        f"'{count.text}': no province or regency named, so no area: not drafted",
                     )
                     continue
                 if count.noun == "unit":
@@ -986,6 +1238,7 @@ class _Builder:
         statements: list[dict[str, Any]] = []
         taken: set[str] = set()
         last_speaker: str | None = None
+        last_named: str | None = None  # the person the previous sentence named
         for reading in readings:
             for quote in reading.quotes:
                 evidence = self._quote_evidence(reading, quote.text)
@@ -1026,6 +1279,33 @@ class _Builder:
                     self.flag(
                         "statements", key, "speaker named only by '-nya': the last speaker assumed"
                     )
+            pronoun = _PRONOUN_REPORT.match(reading.text)
+            # "Ia" is the person named last, whether quoted or not ("Menurut Kepala Dinas …,
+            # Tenteram …, kenaikan … persen. Ia berharap …")
+            if last_named:
+                last_speaker = last_named
+            if pronoun and last_speaker and not reading.quotes and not reading.links:
+                text = CREDIT_LINE.sub("", pronoun.group("text").strip()).rstrip(".").strip()
+                figures = reading.amounts or reading.counts or reading.percentages
+                if text and not figures:
+                    key = _unique(f"{last_speaker.split('-')[0]}-{_slug_words(text)}", taken)
+                    evidence = self.cite(reading)
+                    self.use_person(last_speaker, evidence, None)
+                    statements.append(
+                        {
+                            "key": key,
+                            "speaker": last_speaker,
+                            "mode": "reported",
+                            "text": text,
+                            "evidence": [evidence],
+                        }
+                    )
+                    self.flag(
+                        "statements",
+                        key,
+                        f"speaker named only by '{pronoun.group('pronoun')}': "
+                        "the last speaker assumed",
+                    )
             for said in self._reported(reading):
                 speaker = self.person_key(said.speaker, None)
                 if speaker is None:
@@ -1043,11 +1323,15 @@ class _Builder:
                     }
                 )
                 last_speaker = speaker
+            named = [self.person_key(p, None) for p in reading.people]
+            last_named = next((k for k in reversed(named) if k), None)
+            if last_named is None and pronoun is None and reading.quotes:
+                last_named = last_speaker
         return statements
 
     def _reported(self, reading: Reading) -> list[Any]:
         """Reported speech that carries no figure (a figure is a fact of its own)."""
-        if reading.quotes or "\u201c" in reading.text or "\u201d" in reading.text:
+        if reading.quotes or any(mark in reading.text for mark in '"\u201c\u201d'):
             return []
         people = list(reading.people)
         start = re.match(r"^([A-Z][a-z]+)\s", reading.text)
@@ -1058,11 +1342,10 @@ class _Builder:
         if reading.links:
             return []  # "X mengatakan udang diekspor ke Jepang" is a flow, not an opinion
         found = []
+        figures = [f.text for f in (*reading.amounts, *reading.counts, *reading.percentages)]
         for said in find_reported(reading.text, people):
-            if re.search(r"\d", said.text) and (
-                reading.amounts or reading.counts or reading.percentages
-            ):
-                continue
+            if any(figure in said.text for figure in figures):
+                continue  # "mengatakan dua belas pelaku usaha terlibat": a count, not a view
             found.append(said)
         return found
 
@@ -1109,6 +1392,28 @@ _MONTHS_EN = [
     "November",
     "December",
 ]
+
+
+def _counts_businesses(sentence: str, count: Count) -> bool:
+    """Whether a count is of businesses: '15 UKM', '35 pelaku ekspor', and 'lima industri
+    kecil menengah (IKM)' (not 'tiga industri', three industries)."""
+    if count.noun in _BUSINESSES:
+        return True
+    return count.noun == "industri" and bool(_SMALL_INDUSTRY.match(sentence, count.end))
+
+
+def _first_year(text: str) -> int | None:
+    """The year of the first calendar date in the text (a release with no header)."""
+    for paragraph in text.split("\n"):
+        dates = find_dates(paragraph)
+        if dates:
+            return dates[0].date.year
+    return None
+
+
+def _person_slug(name: str) -> str:
+    """A person's key: an apostrophe (Mas'ud, Ma'ruf) is dropped, not a word break."""
+    return slugify(re.sub(r"['\u2019]", "", name))
 
 
 def _slug_words(text: str) -> str:

@@ -17,9 +17,15 @@ from kaltim_kg.errors import ArticleError, FactsError, FactsErrors
 from kaltim_kg.facts.reader import data_files, read_facts
 from kaltim_kg.facts.reference import Reference, load_reference
 from kaltim_kg.ingest.article import Article, fetch_article, read_article
-from kaltim_kg.ingest.draft import Draft, Known, draft_article
+from kaltim_kg.ingest.draft import Draft, Known, draft_article, without_records
 from kaltim_kg.ingest.legacy import to_first_format
-from kaltim_kg.ingest.render import ReviewItem, render, summary, write_atomically
+from kaltim_kg.ingest.render import (
+    ReviewItem,
+    render,
+    render_with_spans,
+    summary,
+    write_atomically,
+)
 
 _URL = re.compile(r"^https?://", re.IGNORECASE)
 
@@ -35,11 +41,18 @@ class Extracted:
     known_unreadable: str | None  # why the published files could not be linked to, if so
 
 
-def load_article(location: str) -> Article:
-    """A path or an http(s) URL."""
-    if _URL.match(location):
-        return fetch_article(location)
-    return read_article(Path(location))
+def load_article(location: str, url: str | None = None) -> Article:
+    """A path or an http(s) URL; `url` is where the article was published, when its text
+    does not say (a release pasted from a message has no header)."""
+    article = fetch_article(location) if _URL.match(location) else read_article(Path(location))
+    if url is None:
+        return article
+    if not _URL.match(url) or any(c.isspace() for c in url):
+        raise ArticleError(f"{url}: --url must be an http(s) URL")
+    stated = article.header.get("url")
+    if stated and stated != url and article.kind == "text":
+        raise ArticleError(f"{location}: its header says url {stated}, not {url}")
+    return Article(article.text, article.origin, article.kind, {**article.header, "url": url})
 
 
 def _known(
@@ -64,11 +77,12 @@ def extract(
     data_dir: Path | None = None,
     reference: Reference | None = None,
     overwrite: bool = False,
+    url: str | None = None,
 ) -> Extracted:
     """Draft the fact file of the article at `location` into `out` (default: the source key
     in the current folder), linking to the published files of `data_dir`."""
     reference = reference or load_reference()
-    article = load_article(location)
+    article = load_article(location, url)
     stem = None if _URL.match(location) else Path(location).stem
     probe = draft_article(article, reference, Known(), stem)
     yaml_path = out or Path(f"{probe.source_key}.yaml")
@@ -91,6 +105,19 @@ def extract(
         problems = _problems(
             text, article.text, yaml_path, text_path, published, reference, reuse_text
         )
+    for _round in range(_REPAIR_ROUNDS):
+        # a rule that misread an article it was not written for must not cost the officer
+        # the whole draft: the records the reader refuses are left out and listed
+        if not problems:
+            break
+        repaired = _without_refused(draft, location, problems, yaml_path.name)
+        if repaired is None:
+            break
+        draft = repaired
+        text, review = render(draft, location)
+        problems = _problems(
+            text, article.text, yaml_path, text_path, published, reference, reuse_text
+        )
     if problems:
         reasons = "; ".join(f"line {e.line}: {e.reason}" for e in problems[:3])
         raise ArticleError(f"{yaml_path}: the draft does not read back ({reasons})")
@@ -99,6 +126,27 @@ def extract(
     write_atomically(yaml_path, text)
     notes = sum(1 for flag in draft.flags if not flag.review)
     return Extracted(draft, yaml_path, text_path, review, summary(draft), notes, unreadable)
+
+
+_REPAIR_ROUNDS = 4
+
+
+def _without_refused(
+    draft: Draft, location: str, problems: list[FactsError], name: str
+) -> Draft | None:
+    """The draft without the records the reader's complaints point at; None when a
+    complaint is outside every record (the source, the sentences, another file), which no
+    removal fixes."""
+    _text, _items, spans = render_with_spans(draft, location)
+    refused: dict[tuple[str, int], str] = {}
+    for problem in problems:
+        if Path(problem.path).name != name:
+            return None
+        span = next((s for s in spans if s.first <= (problem.line or 0) <= s.last), None)
+        if span is None:
+            return None
+        refused.setdefault((span.section, span.index), problem.reason)
+    return without_records(draft, refused)
 
 
 def _text_file(location: str, yaml_path: Path, article: Article) -> tuple[Path, bool]:

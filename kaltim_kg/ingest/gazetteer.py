@@ -58,7 +58,10 @@ class Gazetteer:
                     name if (n.kind, n.key) == (name.kind, name.key) else n for n in bucket
                 ]
         alternatives = sorted(self._by_text, key=len, reverse=True)
-        body = "|".join(re.escape(a).replace(r"\ ", r"\s+") for a in alternatives)
+        # names are stored folded (U+2019 as an ASCII apostrophe); the text may have either
+        body = "|".join(
+            re.escape(a).replace(r"\ ", r"\s+").replace("'", "['\u2019]") for a in alternatives
+        )
         self._pattern = (
             re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE) if body else None
         )

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kaltim_kg.ingest.actors import OFFICE_WORDS
 from kaltim_kg.ingest.gazetteer import Mention
 
 # Verbs of sending; "di-" passive and "me-" active forms, optional "-kan".
@@ -38,6 +39,8 @@ _DESTINATION = (
     r"\b(?:dengan|ke)\s+(?:\w+\s+){0,2}?(?:negara|pasar)\s+tujuan(?:\s+ekspor(?:nya)?)?"
     r"(?:\s+(?:ke|yaitu|yakni|antara\s+lain|seperti|di\s+antaranya|meliputi))?\s*:?"
     r"|\btujuan\s+ekspor(?:nya)?\s+(?:ke\s+)?(?:adalah\s+)?"
+    # "CPO … masih didominasi tujuan India dan Tiongkok", "dengan tujuan utama Jepang"
+    r"|\b(?:didominasi|dengan|berupa)\s+tujuan(?:\s+utama)?(?:\s+ekspor(?:nya)?)?(?:\s+ke)?(?=\s)"
 )
 _FROM = (
     r"\b(?:diminati|dibeli|dipesan|diburu|disukai)(?:\s+(?:oleh|banyak))?\s+"
@@ -69,7 +72,10 @@ _ANAPHOR = re.compile(
     r"|\s*sana\b",
 )
 # Words between goods and a bare "ke" that still belong to the goods ("rumput laut kering ke").
-_GOODS_TAIL = re.compile(r"^(?:\s+[\w-]+){0,2}$")
+# … and a stated quantity ("sarang burung walet sebanyak 1,5 ton ke Tiongkok").
+_GOODS_TAIL = re.compile(
+    r"^(?:\s+[\w-]+){0,2}(?:\s+(?:sebanyak|seberat|sejumlah)\s+[\d.,]+(?:\s+[\w-]+){1,2})?$"
+)
 _EXPORT_WORD = re.compile(r"\bekspor|\bdiekspor|\bpengiriman|\bdikirim", re.IGNORECASE)
 
 
@@ -78,6 +84,13 @@ _GOODS_GAP = re.compile(
     re.IGNORECASE,
 )
 _MAX_WORDS_TO_CUE = 8
+# Words for "abroad" a title capitalises: no place, known or not.
+_ABROAD = frozenset(["mancanegara", "manca negara", "luar negeri", "internasional", "dunia"])
+# A proper name in a list of destinations: capitalised words ("Hong Kong", "Brunei
+# Darussalam"), not a weekday or month opening a dateline.
+_PROPER_NAME = re.compile(
+    r"(?!(?:Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu)\b)[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,3}"
+)
 
 
 def _goods_before(sentence: str, commodities: list[Mention], start: int, cue: int) -> list[Mention]:
@@ -114,6 +127,7 @@ class TradeLink:
     cue: str  # which pattern: destination, send, done, buyer-from, bare-to
     text: str  # the words of the link, for the reviewer
     flags: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()  # listed names the reference does not know
 
 
 @dataclass(frozen=True)
@@ -135,34 +149,46 @@ def _cues(sentence: str) -> list[_Cue]:
 
 def _place_list(
     sentence: str, start: int, places: list[Mention]
-) -> tuple[list[Mention], int, bool]:
-    """The places listed from `start`: (places, end, anaphoric)."""
+) -> tuple[list[Mention], int, bool, list[str]]:
+    """The places listed from `start`: (places, end, anaphoric, unknown names). A proper
+    name the reference does not know ("Hong Kong", "Vietnam" before the reference has
+    them) is kept aside for the reviewer, and the list goes on past it."""
     by_start = {p.start: p for p in places}
     listed: list[Mention] = []
+    unknown: list[str] = []
     position = start
     anaphor = _ANAPHOR.match(sentence, position)
     if anaphor and anaphor.group().strip():
-        return [], anaphor.end(), True
+        return [], anaphor.end(), True, []
     filler = _FILLER.match(sentence, position)
     position = filler.end() if filler else position
     while True:
         while position < len(sentence) and sentence[position] == " ":
             position += 1
         place = by_start.get(position)
-        if place is None:
-            break
-        listed.append(place)
-        position = place.end
+        if place is not None:
+            listed.append(place)
+            position = place.end
+        else:
+            name = _PROPER_NAME.match(sentence, position)
+            if name is None or any(position < p.end and p.start < name.end() for p in places):
+                break
+            if name.group().casefold() in _ABROAD:
+                break  # "ke Mancanegara": abroad, no place
+            if name.group().split()[0] in OFFICE_WORDS:
+                break  # "… ke Jepang dan Gubernur Isran Noor …": the next clause, no place
+            unknown.append(name.group())
+            position = name.end()
         separator = _SEPARATOR.match(sentence, position)
         if not separator or not separator.group().strip(" "):
             break
         after = separator.end()
         filler = _FILLER.match(sentence, after)
         after = filler.end() if filler else after
-        if after not in by_start:
+        if after not in by_start and not _PROPER_NAME.match(sentence, after):
             break
         position = after
-    return listed, position, False
+    return listed, position, False, unknown
 
 
 def find_links(
@@ -186,7 +212,7 @@ def find_links(
             between = sentence[goods[-1].end : cue.start]
             if not _GOODS_TAIL.match(between) or not _EXPORT_WORD.search(sentence + " ekspor"):
                 continue
-        listed, end, anaphoric = _place_list(sentence, cue.end, places)
+        listed, end, anaphoric, unknown = _place_list(sentence, cue.end, places)
         flags: list[str] = []
         if anaphoric:
             if len(last_places) != 1:
@@ -196,7 +222,7 @@ def find_links(
                 f"destination '{sentence[cue.end : end].strip()}' read as "
                 f"'{last_places[0].text}' from an earlier sentence: check"
             )
-        if not listed:
+        if not listed and not unknown:
             continue
         for place in listed:
             if place.ambiguous:
@@ -208,8 +234,10 @@ def find_links(
                 cue.kind,
                 sentence[goods[0].start : end].strip(),
                 tuple(flags),
+                tuple(unknown),
             )
         )
-        last_places = tuple(listed)
+        if listed:
+            last_places = tuple(listed)
         window_start = end
     return links

@@ -91,6 +91,14 @@ _MONTH_RANGE = re.compile(
 _MONTH_YEAR = re.compile(
     rf"\b(?:bulan\s+)?(?P<m>{_MONTH})\s+(?:tahun\s+)?(?P<y>{_YEAR})\b", re.IGNORECASE
 )
+# A year named relative to the article's ("tahun lalu" in a 2021 release is 2020); not
+# when it is the base of a comparison ("naik 12 persen dibanding tahun lalu").
+_RELATIVE_YEAR = re.compile(
+    r"(?<!dibanding )(?<!dibandingkan )(?<!dari )(?<!daripada )(?<!ketimbang )(?<!sejak )"
+    r"\b(?:pada\s+|sepanjang\s+|selama\s+)?tahun\s+(?P<which>lalu|kemarin|ini|depan)\b",
+    re.IGNORECASE,
+)
+_RELATIVE_OFFSET = {"lalu": -1, "kemarin": -1, "ini": 0, "depan": 1}
 _YEAR_PERIOD = re.compile(
     rf"\b(?P<cue>sepanjang|selama|pada|di|tahun|periode|hingga|sampai|akhir|awal|target)?"
     rf"(?:\s+(?:tahun|th\.?))?\s*(?P<y>{_YEAR})\b",
@@ -159,9 +167,12 @@ def find_bare_weekdays(sentence: str) -> list[str]:
     return [m.group("weekday") for m in _BARE_WEEKDAY.finditer(sentence)]
 
 
-def find_periods(sentence: str, context_year: int | None = None) -> list[Period]:
+def find_periods(
+    sentence: str, context_year: int | None = None, article_year: int | None = None
+) -> list[Period]:
     """Reporting periods, most specific first where they overlap; a year-less quarter or
-    month range takes `context_year`."""
+    month range takes `context_year`; "tahun lalu/ini/depan" counts from `article_year`
+    (the year of publication), cue "relative"."""
     found: list[Period] = []
     dates = find_dates(sentence)
 
@@ -227,6 +238,19 @@ def find_periods(sentence: str, context_year: int | None = None) -> list[Period]
                 start=start,
                 end=match.end(),
                 cue=cue,
+            )
+        )
+    for match in _RELATIVE_YEAR.finditer(sentence) if article_year else ():
+        if not free(match.start(), match.end()):
+            continue
+        year = article_year + _RELATIVE_OFFSET[match.group("which").casefold()]  # type: ignore[operator]
+        found.append(
+            Period(
+                year,
+                text=match.group().strip(),
+                start=match.start(),
+                end=match.end(),
+                cue="relative",
             )
         )
     return sorted(found, key=lambda p: p.start)

@@ -68,8 +68,25 @@ def _mark(flag: Flag) -> str:
     return "REVIEW" if flag.review else "NOTE"
 
 
+@dataclass(frozen=True)
+class Span:
+    """Where one record of a list section sits in the rendered text (lines, from 1)."""
+
+    first: int
+    last: int
+    section: str
+    index: int
+
+
 def render(draft: Draft, origin: str) -> tuple[str, list[ReviewItem]]:
     """The draft's YAML text and its review items (line numbers in that text)."""
+    text, items, _spans = render_with_spans(draft, origin)
+    return text, items
+
+
+def render_with_spans(draft: Draft, origin: str) -> tuple[str, list[ReviewItem], list[Span]]:
+    """As `render`, with the lines each record of a list section takes."""
+    spans: list[Span] = []
     lines: list[str] = HEADER.format(origin=origin).rstrip("\n").split("\n")
     items: list[ReviewItem] = []
     flags_by_record: dict[tuple[str, str], list[Flag]] = {}
@@ -98,8 +115,9 @@ def render(draft: Draft, origin: str) -> tuple[str, list[ReviewItem]]:
                 lines.extend(_sentence_lines(key, text))
             continue
         lines.append(f"{section}:")
-        for record in content:
+        for index, record in enumerate(content):
             flags = flags_by_record.get((section, _record_key(section, record)), [])
+            first = len(lines) + 1
             lines.extend(f"  # {_mark(flag)}: {flag.reason}" for flag in flags)
             items.extend(ReviewItem(len(lines) + 1, flag) for flag in flags if flag.review)
             if section in ONE_LINE_SECTIONS:
@@ -107,7 +125,8 @@ def render(draft: Draft, origin: str) -> tuple[str, list[ReviewItem]]:
             else:
                 block = _block([record], 2)
                 lines.extend(block)
-    return "\n".join(lines) + "\n", items
+            spans.append(Span(first, len(lines), section, index))
+    return "\n".join(lines) + "\n", items, spans
 
 
 def write_atomically(path: Path, text: str) -> None:

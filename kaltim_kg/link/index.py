@@ -143,8 +143,9 @@ def _collect(
                 entity.values[predicate].append(value)
     ordered = sorted(entities.values(), key=lambda e: e.iri)
     for entity in ordered:
-        # skos:prefLabel before rdfs:label is not kept by a SELECT; prefer by language only.
-        entity.labels = sorted(set(entity.labels), key=lambda t: _language_rank(t[1]))
+        # skos:prefLabel before rdfs:label is not kept by a SELECT: by language, then text, so
+        # that every process names an entity with two labels in one language alike.
+        entity.labels = sorted(set(entity.labels), key=lambda t: (_language_rank(t[1]), t[0]))
         entity.aliases = sorted(set(entity.aliases))
         entity.codes = sorted(set(entity.codes))
         _name(entity)
@@ -191,10 +192,26 @@ def _compact(iri: str) -> str:
     return iri
 
 
+def _type_members(
+    entities: Sequence[Entity], types: Sequence[EntityType]
+) -> dict[str, frozenset[int]]:
+    """Type key → its entities' positions (one pass; comparing types field by field is slow)."""
+    members: dict[str, set[int]] = {t.key: set() for t in types}
+    for position, entity in enumerate(entities):
+        for entity_type in entity.types:
+            members.setdefault(entity_type.key, set()).add(position)
+    return {key: frozenset(found) for key, found in members.items()}
+
+
 def build_index(
-    store: pyoxigraph.Store, base: str, types: Sequence[EntityType] = ENTITY_TYPES
+    store: pyoxigraph.Store,
+    base: str,
+    types: Sequence[EntityType] = ENTITY_TYPES,
+    compare_values: bool = True,
 ) -> EntityIndex:
-    """Read every entity of `types` from `store` (all graphs) into lookup tables."""
+    """Read every entity of `types` from `store` (all graphs) into lookup tables;
+    `compare_values=False` leaves out what only reconciling by properties and by type uses
+    (`value_keys`, `by_value`, `fuzzy` per type), for a lighter index (the site search's)."""
     entities = _collect(store, base, types, _notation_properties(store))
     by_iri = {e.iri: i for i, e in enumerate(entities)}
     names: dict[str, list[tuple[int, float]]] = defaultdict(list)
@@ -216,14 +233,15 @@ def build_index(
                 core, qualifier = core_key(key)
                 if core != key and (position, qualifier) not in cores[core]:
                     cores[core].append((position, qualifier))
-                for type_key in (None, *(t.key for t in entity.types)):
+                for type_key in (None, *(t.key for t in entity.types)) if compare_values else ():
                     fuzzy_keys[type_key][(key, position)] = None
                     fuzzy_keys[type_key][(core, position)] = None
                 prefixes.add((key, position))
                 if len(key) <= SUGGEST_WORDS_UP_TO:
-                    for start, char in enumerate(key):
-                        if char == " ":
-                            prefixes.add((key[start + 1 :], position))
+                    start = key.find(" ")
+                    while start != -1:
+                        prefixes.add((key[start + 1 :], position))
+                        start = key.find(" ", start + 1)
         for _, code in entity.codes:
             key = code_key(code)
             if key and position not in codes[key]:
@@ -237,6 +255,10 @@ def build_index(
     for position, entity in enumerate(entities):
         comparable: dict[str, frozenset[str]] = {}
         for predicate, objects in entity.values.items():
+            for entity_type in entity.types:
+                properties_of_type[entity_type.key].add(predicate)
+            if not compare_values:
+                continue
             keys = set()
             for term in objects:
                 if isinstance(term, pyoxigraph.NamedNode):
@@ -250,8 +272,6 @@ def build_index(
             comparable[predicate] = frozenset(keys)
             for key in keys:
                 by_value[(predicate, key)].append(position)
-            for entity_type in entity.types:
-                properties_of_type[entity_type.key].add(predicate)
         value_keys.append(comparable)
     fuzzy = {
         type_key: ([k for k, _ in pairs], [p for _, p in pairs])
@@ -272,7 +292,5 @@ def build_index(
         property_names=_property_names(store, every_property),
         properties_of_type={k: sorted(v) for k, v in properties_of_type.items()},
         prefixes=sorted(prefixes),
-        type_members={
-            t.key: frozenset(i for i, e in enumerate(entities) if t in e.types) for t in types
-        },
+        type_members=_type_members(entities, types),
     )

@@ -10,15 +10,18 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from kaltim_kg.config import Settings, load_settings
 from kaltim_kg.errors import ResultNotRepresentable
 from kaltim_kg.web import (
+    browse,
     catalog,
     current,
     datasets,
     documentation,
     downloads,
     home,
+    lists,
     metrics,
     reconcile,
     resources,
+    search,
     sparql,
     system,
     world_map,
@@ -39,6 +42,8 @@ BLUEPRINTS = (
     home,
     reconcile,
     metrics,
+    search,
+    lists,
     world_map,
 )
 
@@ -56,6 +61,7 @@ def create_app(
     system.init_app(app)
     sparql.init_app(app)
     reconcile.init_app(app)
+    browse.init_app(app)
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
     app.register_error_handler(NotFound, _not_found)

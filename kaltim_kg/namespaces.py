@@ -88,6 +88,8 @@ KINDS = frozenset(
         # the regional graph (CONTRACT §5) and the fact model for real releases
         "world-region",
         "hs",
+        "hs-section",  # an HS section, by its Roman numeral (hs keys are codes only)
+        "hs-edition",  # HS2022 (the published scheme), HS2017, HS2012
         "regency",
         "currency",
         "event",

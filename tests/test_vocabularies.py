@@ -71,8 +71,8 @@ def test_a_subheading_is_broader_its_heading_then_its_chapter_then_its_section(s
         {
             "heading": ID + "hs/0306",
             "chapter": ID + "hs/03",
-            "section": ID + "hs/section-I",
-            "scheme": ID + "hs/HS2022",
+            "section": ID + "hs-section/I",
+            "scheme": ID + "hs-edition/HS2022",
         }
     ]
 
@@ -151,7 +151,7 @@ def test_a_regency_page_names_its_province(client):
     ("path", "label"),
     [
         ("/id/hs/030617", "Crustaceans"),
-        ("/id/hs/HS2022", "Harmonized System 2022"),
+        ("/id/hs-edition/HS2022", "Harmonized System 2022"),
         ("/id/currency/USD", "US Dollar"),
         ("/id/world-region/035", "South-eastern Asia"),
         ("/id/country/PK", "Pakistan"),

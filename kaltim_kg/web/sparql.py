@@ -25,6 +25,7 @@ from kaltim_kg.errors import (
 from kaltim_kg.formats import BY_NAME, Format, by_name, negotiate
 from kaltim_kg.query.cache import CachedResult, CacheKey, ResultCache
 from kaltim_kg.query.clients import ClientLimit
+from kaltim_kg.query.examples import EXAMPLES, examples_json
 from kaltim_kg.query.runner import runner_for
 from kaltim_kg.query.scan import MAX_NESTING, QueryScan, scan_query
 from kaltim_kg.query.worker import Job
@@ -34,7 +35,6 @@ from kaltim_kg.web.metrics import count_timeout
 from kaltim_kg.web.negotiation import checked_xml
 from kaltim_kg.web.protocol import read_query_request
 from kaltim_kg.web.service_description import SD_FORMATS, service_description
-from kaltim_kg.web.sparql_examples import EXAMPLES, examples_json
 
 bp = Blueprint("sparql", __name__)
 

@@ -1,0 +1,155 @@
+"""Warming the result cache when a generation goes live (kaltim_kg/query/warm.py): the
+published examples and the previous generation's most frequent queries are answered from
+the cache on their first request after a publish; bounded; switched off by a setting."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from sparql_support import make_store, numbered_triples
+
+from kaltim_kg.config import load_settings
+from kaltim_kg.query.examples import EXAMPLES
+from kaltim_kg.query.warm import Asked, QueryCounts
+from kaltim_kg.query.worker import Job
+from kaltim_kg.web import create_app, sparql
+
+JSON = "application/sparql-results+json"
+YASGUI_ACCEPT = "application/sparql-results+json,*/*;q=0.9"  # what the query page sends
+G = "http://example.org/graph/"
+POPULAR = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+RARE = "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 3"
+
+
+def asked(query: str, fmt: str = "json") -> Asked:
+    return Asked(Job(query, fmt, 100, base_iri="http://h/sparql"), JSON)
+
+
+def test_counts_rank_shapes_per_generation_within_bounds():
+    counts = QueryCounts(max_shapes=4)
+    for i, times in enumerate([5, 1, 3, 1]):
+        for _ in range(times):
+            counts.count("g1", asked(f"ASK {{ <urn:{i}> ?p ?o }}"))
+    assert counts.most_frequent("g1", 2) == [
+        asked("ASK { <urn:0> ?p ?o }"),
+        asked("ASK { <urn:2> ?p ?o }"),
+    ]
+    counts.count("g1", asked("ASK { <urn:new> ?p ?o }"))  # full: the rarest half makes room
+    ranked = counts.most_frequent("g1", 10)
+    assert len(ranked) == 3 and ranked[:2] == counts.most_frequent("g1", 2)
+    assert asked("ASK { <urn:new> ?p ?o }") in ranked
+    counts.count("g2", asked("ASK {}"))
+    assert counts.most_frequent("g1", 1) == [asked("ASK { <urn:0> ?p ?o }")]  # kept: previous
+    counts.count("g3", asked("ASK {}"))
+    assert counts.most_frequent("g1", 1) == []  # two generations back: forgotten
+    assert counts.endpoints() == ["http://h/sparql"]
+    counts.count("g3", Asked(Job("x" * 20_000, "json", 1), JSON))  # too long to count
+    assert counts.most_frequent("g3", 5) == [asked("ASK {}")]
+
+
+def ask(client, query: str, accept: str = JSON):
+    return client.post("/sparql", data={"query": query}, headers={"Accept": accept})
+
+
+def count_of(response) -> int:
+    return int(response.get_json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_the_examples_are_answered_from_the_cache_on_the_first_visit(settings):
+    app = create_app(settings, {"TESTING": True})
+    warmer = sparql.warmer(app)
+    assert warmer is not None
+    client = app.test_client()
+    ask(client, "ASK {}")  # a request names the endpoint URL the examples are warmed under
+    warmer.check()  # what the watcher thread of `serve` does every second
+    run = warmer.wait(60)
+    assert run is not None and run.generation == (settings.store_dir / "current").resolve().name
+    assert run.warmed == run.planned == len(EXAMPLES) and run.stopped == ""
+    cold = create_app(settings.with_overrides(cache_entries=0), {"TESTING": True}).test_client()
+    for example in EXAMPLES:
+        response = ask(client, example.query, YASGUI_ACCEPT)
+        assert response.status_code == 200
+        assert response.headers["X-Cache"] == "hit", example.title
+        # The answer a cold run gives: its columns and its rows (SAMPLE and ties in ORDER BY
+        # may pick differently from one run to the next, so the rows are not compared).
+        warm, fresh = response.get_json(), ask(cold, example.query, YASGUI_ACCEPT).get_json()
+        assert warm["head"] == fresh["head"]
+        assert len(warm["results"]["bindings"]) == len(fresh["results"]["bindings"]) > 0
+
+
+def publish(root: Path, triples: int):
+    return make_store(root, {G + "a": numbered_triples(triples)})
+
+
+def test_the_previous_generations_most_frequent_queries_are_warm_after_a_publish(tmp_path):
+    store = publish(tmp_path / "s", 40)
+    settings = load_settings(env={}, store_dir=store.root, warm_queries=1)
+    app = create_app(settings, {"TESTING": True})
+    client = app.test_client()
+    warmer = sparql.warmer(app)
+    assert warmer is not None
+    warmer.watch(interval=0.1)  # as `serve` does, but quicker
+    first = store.generation_id()
+    for _ in range(3):
+        assert count_of(ask(client, POPULAR)) == 40
+    ask(client, RARE)
+    publish(tmp_path / "s", 75)
+    second = store.generation_id()
+    assert second != first
+    deadline = time.monotonic() + 60
+    while not (warmer.runs and warmer.runs[-1].generation == second):
+        assert time.monotonic() < deadline, "the watcher never warmed the new generation"
+        time.sleep(0.05)
+    run = warmer.wait(60)
+    assert run is not None and run.planned == len(EXAMPLES) + 1  # warm_queries=1: POPULAR only
+    popular = ask(client, POPULAR)
+    assert popular.headers["X-Cache"] == "hit"
+    assert count_of(popular) == 75  # the new generation's answer, not the old one's
+    assert ask(client, RARE).headers["X-Cache"] == "miss"  # beyond warm_queries
+
+
+def test_warming_is_switched_off_by_its_setting(tmp_path):
+    store = publish(tmp_path / "s", 40)
+    settings = load_settings(env={"KALTIM_KG_WARM_QUERIES": "0"}, store_dir=store.root)
+    app = create_app(settings, {"TESTING": True})
+    assert sparql.warmer(app) is None
+    # Nor is there anything to warm without a cache.
+    no_cache = settings.with_overrides(warm_queries=32, cache_entries=0)
+    assert sparql.warmer(create_app(no_cache, {"TESTING": True})) is None
+
+
+def test_warming_stops_at_its_time_bound(tmp_path):
+    store = publish(tmp_path / "s", 40)
+    settings = load_settings(env={}, store_dir=store.root, warm_seconds=0.01)
+    app = create_app(settings, {"TESTING": True})
+    warmer = sparql.warmer(app)
+    assert warmer is not None
+    warmer.check()
+    run = warmer.wait(60)
+    assert run is not None and run.stopped == "time" and run.warmed < run.planned
+    stats = app.extensions["kaltim_kg_result_cache"].stats()
+    assert stats.entries == run.warmed and (stats.hits, stats.misses) == (0, 0)
+
+
+def test_a_push_to_an_engine_is_warmed_too(engine_server, tmp_path):
+    from kaltim_kg.store.push import push_current
+
+    store = publish(tmp_path / "s", 40)
+    settings = load_settings(env={}, store_dir=store.root, warm_queries=4)
+    push_current(settings, [engine_server.url], env=engine_server.credentials)
+    app = create_app(settings.with_overrides(engines=(engine_server.url,)), {"TESTING": True})
+    client = app.test_client()
+    warmer = sparql.warmer(app)
+    assert warmer is not None
+    warmer.check()
+    warmer.wait(60)
+    assert count_of(ask(client, POPULAR)) == 40
+    publish(tmp_path / "s", 75)
+    push_current(settings, [engine_server.url], env=engine_server.credentials)
+    time.sleep(1.2)  # the front end rereads the publication record at most once a second
+    warmer.check()
+    run = warmer.wait(60)
+    assert run is not None and run.generation == store.generation_id() and run.stopped == ""
+    popular = ask(client, POPULAR)
+    assert popular.headers["X-Cache"] == "hit" and count_of(popular) == 75

@@ -3,6 +3,7 @@ and in the result cache, a runaway really stopped on the engine, replicas that f
 
 from __future__ import annotations
 
+import http.server
 import threading
 import time
 from pathlib import Path
@@ -234,3 +235,61 @@ def test_virtuoso_functions_and_pragmas_never_reach_out(virtuoso_server, tmp_pat
             assert response.data.decode().startswith("bad query: ")
         with pytest.raises(TimeoutError):
             listener.accept()  # nobody connected
+
+
+class _FailingEngine(http.server.BaseHTTPRequestHandler):
+    """An engine (or the proxy in front of it) that answers every request with a 503."""
+
+    def _fail(self) -> None:
+        body = b"Service Unavailable: overloaded\n"
+        self.send_response(503)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _fail
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet
+        pass
+
+
+@pytest.fixture()
+def failing_engine():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FailingEngine)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"oxigraph+http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def _all_answered(settings, n: int = 12) -> None:
+    # No cache: its generation lookup would find the bad replica before the query does.
+    client = create_app(settings.with_overrides(cache_entries=0), {"TESTING": True}).test_client()
+    for i in range(n):  # distinct queries: none answered from the cache
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o FILTER(?o != 'x{i}') }}"
+        response = client.get("/sparql", query_string={"query": query})
+        assert response.status_code == 200, response.data
+        assert int(response.get_json()["results"]["bindings"][0]["n"]["value"]) == 20
+
+
+def test_a_replica_that_answers_errors_is_passed_over(failing_engine, oxigraph_server, tmp_path):
+    """A replica that answers (a 503 of its own, not about the query) is as good as gone:
+    every read it fails is retried on another, and /health says which one is down."""
+    settings = pushed(tmp_path, "s", {G + "a": numbered_triples(20)}, [oxigraph_server])
+    settings = settings.with_overrides(engines=(failing_engine, oxigraph_server.url))
+    _all_answered(settings)
+    health = create_app(settings, {"TESTING": True}).test_client().get("/health").get_json()
+    assert [e["status"] for e in health["engines"]] == ["unavailable", "ok"]
+    assert "503" in health["engines"][0]["reason"]
+
+
+def test_a_replica_nothing_was_pushed_to_is_passed_over(tmp_path):
+    """A replica added before its first push holds nothing of ours: the others answer."""
+    servers = [start_oxigraph(tmp_path / f"replica{i}") for i in range(2)]
+    try:
+        settings = pushed(tmp_path, "s", {G + "a": numbered_triples(20)}, servers[1:])
+        _all_answered(settings.with_overrides(engines=tuple(s.url for s in servers)))
+    finally:
+        for server in servers:
+            server.stop()

@@ -4,14 +4,18 @@ the cache on their first request after a publish; bounded; switched off by a set
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
 from sparql_support import make_store, numbered_triples
 
 from kaltim_kg.config import load_settings
+from kaltim_kg.errors import QueryTimeout, QueryUnavailable
+from kaltim_kg.query.cache import ResultCache
 from kaltim_kg.query.examples import EXAMPLES
-from kaltim_kg.query.warm import Asked, QueryCounts
+from kaltim_kg.query.pool import Answer
+from kaltim_kg.query.warm import Asked, QueryCounts, Warmer, configured_endpoint, example_shapes
 from kaltim_kg.query.worker import Job
 from kaltim_kg.web import create_app, sparql
 
@@ -153,3 +157,73 @@ def test_a_push_to_an_engine_is_warmed_too(engine_server, tmp_path):
     assert run is not None and run.generation == store.generation_id() and run.stopped == ""
     popular = ask(client, POPULAR)
     assert popular.headers["X-Cache"] == "hit" and count_of(popular) == 75
+
+
+class FakeRunner:
+    """A query runner that answers after `release` is set, or fails as told."""
+
+    def __init__(self, generation: str = "20260101T000000Z-a", fail=None) -> None:
+        self.generation = generation
+        self.fail = fail
+        self.release = threading.Event()
+        self.asked: list[str] = []
+
+    def generation_id(self) -> str:
+        return self.generation
+
+    def run(self, job: Job, timeout: float) -> Answer:
+        self.asked.append(job.query)
+        if self.fail is not None:
+            raise self.fail
+        self.release.wait(timeout)
+        return Answer(b'{"answer": 1}', False, self.generation, 0.0)
+
+
+def fake_warmer(runner: FakeRunner, **overrides) -> tuple[Warmer, ResultCache]:
+    cache = ResultCache(64, 1_000_000)
+    settings = load_settings(env={}, **overrides)
+    return Warmer(settings, cache, lambda: runner, QueryCounts()), cache
+
+
+def test_a_request_for_the_query_being_warmed_waits_for_it_instead_of_running_it_again():
+    runner = FakeRunner()
+    warmer, cache = fake_warmer(runner)
+    warmer.check()
+    deadline = time.monotonic() + 10
+    while not runner.asked:  # the first example is being answered now
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    first = example_shapes(warmer.settings, [configured_endpoint(warmer.settings)])[0]
+    key = first.key(runner.generation)
+    other = asked("ASK {}").key(runner.generation)
+    assert warmer.join(other, 0.01) is False  # not being warmed: the request runs it itself
+    joined: list[bool] = []
+    waiter = threading.Thread(target=lambda: joined.append(warmer.join(key, 10)))
+    waiter.start()
+    time.sleep(0.1)
+    assert waiter.is_alive()  # waiting for the warmer's answer ...
+    runner.release.set()
+    waiter.join(10)
+    assert joined == [True] and cache.peek(key) is not None  # ... which is stored for it
+    run = warmer.wait(10)
+    assert run is not None and run.warmed == len(EXAMPLES)
+    assert runner.asked.count(first.job.query) == 1
+
+
+def test_a_run_gives_up_when_nothing_can_answer():
+    runner = FakeRunner(fail=QueryUnavailable("no engine can be reached"))
+    warmer, cache = fake_warmer(runner)
+    warmer.check()
+    run = warmer.wait(10)
+    assert run is not None and run.stopped == "engine" and run.warmed == 0
+    assert len(runner.asked) == 3  # three in a row, then no more
+    assert cache.stats().entries == 0
+
+
+def test_a_query_that_fails_or_times_out_is_skipped_not_stored():
+    runner = FakeRunner(fail=QueryTimeout("query stopped after the 30 s timeout"))
+    warmer, cache = fake_warmer(runner)
+    warmer.check()
+    run = warmer.wait(10)
+    assert run is not None and run.stopped == "" and run.warmed == 0
+    assert len(runner.asked) == len(EXAMPLES) and cache.stats().entries == 0

@@ -105,6 +105,11 @@ class ResultCache:
         with self._lock:
             return key in self._entries
 
+    def peek(self, key: CacheKey) -> CachedResult | None:
+        """The stored result, if any, without counting a lookup (a second look)."""
+        with self._lock:
+            return self._entries.get(key)
+
     def put(self, key: CacheKey, value: CachedResult) -> bool:
         """Store a result; False when it is too big to keep or its generation is outdated."""
         size = len(value.body)

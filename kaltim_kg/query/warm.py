@@ -44,6 +44,7 @@ MAX_SHAPES = 512  # distinct request shapes counted per generation
 MAX_QUERY_CHARS = 10_000  # a longer query is not counted (nor warmed)
 EXAMPLE_ENDPOINTS = 2  # examples are warmed under the endpoint URLs most used, at most these
 GENERATIONS_KEPT = 2  # the live generation's counts and the previous one's
+UNAVAILABLE_IN_A_ROW = 3  # queries nothing could answer before a run gives up
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,8 @@ class Warmer:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._watching = False
+        # The key being answered now, and an event set when its answer is stored (or not).
+        self._answering: tuple[CacheKey, threading.Event] | None = None
 
     @property
     def live(self) -> str | None:
@@ -206,6 +209,15 @@ class Warmer:
 
         threading.Thread(target=loop, name="warm-watch", daemon=True).start()
 
+    def join(self, key: CacheKey, timeout: float) -> bool:
+        """Wait (at most `timeout`) if `key` is the query being warmed now, rather than run
+        it a second time beside it; whether there was one to wait for."""
+        answering = self._answering
+        if answering is None or answering[0] != key:
+            return False
+        answering[1].wait(timeout)
+        return True
+
     def wait(self, timeout: float) -> WarmRun | None:
         """Wait for the running warm-up, if any; its outcome (for tests and benchmarks)."""
         thread = self._thread
@@ -224,7 +236,7 @@ class Warmer:
         started = time.monotonic()
         deadline = started + self.settings.warm_seconds
         shapes = self.plan(previous)
-        warmed, stopped = 0, ""
+        warmed, stopped, failed_in_a_row = 0, "", 0
         runner = self.runner()
         for asked in shapes:
             remaining = deadline - time.monotonic()
@@ -236,20 +248,12 @@ class Warmer:
                 break
             if self.cache.contains(asked.key(generation)):
                 continue  # a request was quicker
-            try:
-                answer = runner.run(asked.job, min(self.settings.query_timeout, remaining))
-            except QueryTimeout:
-                continue  # too slow to warm within the bounds; a visitor's request will try
-            except QueryUnavailable:
+            outcome = self._answer(runner, asked, generation, remaining)
+            warmed += outcome == "stored"
+            failed_in_a_row = failed_in_a_row + 1 if outcome == "unavailable" else 0
+            if failed_in_a_row == UNAVAILABLE_IN_A_ROW:
                 stopped = "engine"  # nothing answers: the next generation's warming retries
                 break
-            except KaltimKGError:
-                continue  # a query that fails now fails for visitors too: nothing to keep
-            value = CachedResult(
-                answer.body, asked.content_type, answer.truncated, answer.cut_to_bytes
-            )
-            if self.cache.put(asked.key(answer.generation), value):
-                warmed += 1
         run = WarmRun(generation, len(shapes), warmed, time.monotonic() - started, stopped)
         self.runs[:] = [*self.runs[-9:], run]
         log.info(
@@ -260,3 +264,25 @@ class Warmer:
             run.seconds,
             f" (stopped: {stopped})" if stopped else "",
         )
+
+    def _answer(self, runner: Runner, asked: Asked, generation: str, remaining: float) -> str:
+        """Run one shape and store its answer: "stored", "skipped" (too slow, failed, not
+        kept) or "unavailable" (nothing could answer). Requests for the same key meanwhile
+        wait for it (`join`)."""
+        done = threading.Event()
+        self._answering = (asked.key(generation), done)
+        try:
+            answer = runner.run(asked.job, min(self.settings.query_timeout, remaining))
+            value = CachedResult(
+                answer.body, asked.content_type, answer.truncated, answer.cut_to_bytes
+            )
+            return "stored" if self.cache.put(asked.key(answer.generation), value) else "skipped"
+        except QueryTimeout:
+            return "skipped"  # too slow to warm within the bounds; a visitor's request will try
+        except QueryUnavailable:
+            return "unavailable"  # busy, a query process gone, no engine: tell the loop
+        except KaltimKGError:
+            return "skipped"  # a query that fails now fails for visitors too: nothing to keep
+        finally:
+            self._answering = None
+            done.set()

@@ -131,6 +131,8 @@ def endpoint() -> Response:
         key = CacheKey.for_job(job, fmt.content_type, runner.generation_id() or "")
         _watch_generations()
         cached = cache.get(key)
+        if cached is None and _joined_warming(key, settings.query_timeout):
+            cached = cache.peek(key)
     g.sparql_cache = "miss" if cached is None else "hit"
     if cached is None:
         with _client_limit().slot(request.remote_addr or "-"):
@@ -173,6 +175,12 @@ def _watch_generations() -> None:
     warmer = current_app.extensions.get(_WARMER_EXTENSION)
     if warmer is not None and not current_app.testing:
         warmer.watch()
+
+
+def _joined_warming(key: CacheKey, timeout: float) -> bool:
+    """Whether this request waited for the warmer, which was answering the same query."""
+    warmer: Warmer | None = current_app.extensions.get(_WARMER_EXTENSION)
+    return warmer is not None and warmer.join(key, timeout)
 
 
 def warmer(app: Flask) -> Warmer | None:

@@ -227,3 +227,15 @@ def test_a_query_that_fails_or_times_out_is_skipped_not_stored():
     run = warmer.wait(10)
     assert run is not None and run.stopped == "" and run.warmed == 0
     assert len(runner.asked) == len(EXAMPLES) and cache.stats().entries == 0
+
+
+def test_warming_gives_way_to_requests_running_queries():
+    runner = FakeRunner()
+    runner.release.set()
+    warmer, cache = fake_warmer(runner)
+    with warmer.visiting():
+        warmer.check()
+        time.sleep(0.3)
+        assert runner.asked == []  # a visitor's query runs: warming waits
+    run = warmer.wait(10)
+    assert run is not None and run.warmed == len(EXAMPLES) == cache.stats().entries

@@ -2,8 +2,9 @@
 
 The data only changes when a generation is published, and the first thing a publish does to
 the result cache is empty it: every first request after it would run cold. So each server
-process, as soon as it sees a new generation (a watcher thread, or the first request that
-names it), runs in the background, one query at a time:
+process, as soon as its watcher thread sees a new generation, runs in the background, one
+query at a time, and only while no request of the process is running one (visitors go
+first; a request for the very query being warmed waits for its answer instead):
 
 1. the published example queries (`examples.py`, the query page's tabs), as the page asks
    them (JSON), under the endpoint URL its requests used (else the configured address);
@@ -25,7 +26,7 @@ import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -45,6 +46,7 @@ MAX_QUERY_CHARS = 10_000  # a longer query is not counted (nor warmed)
 EXAMPLE_ENDPOINTS = 2  # examples are warmed under the endpoint URLs most used, at most these
 GENERATIONS_KEPT = 2  # the live generation's counts and the previous one's
 UNAVAILABLE_IN_A_ROW = 3  # queries nothing could answer before a run gives up
+VISITOR_PAUSE = 0.02  # seconds between looks while requests of the process run queries
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,22 @@ class Warmer:
         self._watching = False
         # The key being answered now, and an event set when its answer is stored (or not).
         self._answering: tuple[CacheKey, threading.Event] | None = None
+        self._visitors = 0  # requests of this process running a query now
+
+    @contextlib.contextmanager
+    def visiting(self) -> Iterator[None]:
+        """Around a request's query: warming waits while any runs (visitors go first)."""
+        with self._lock:
+            self._visitors += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._visitors -= 1
+
+    def _after_visitors(self, deadline: float) -> None:
+        while self._visitors > 0 and time.monotonic() < deadline:
+            time.sleep(VISITOR_PAUSE)
 
     @property
     def live(self) -> str | None:
@@ -246,8 +264,13 @@ class Warmer:
             if self._live != generation:
                 stopped = "generation"
                 break
+            self._after_visitors(deadline)
             if self.cache.contains(asked.key(generation)):
                 continue  # a request was quicker
+            remaining = deadline - time.monotonic()
+            if remaining <= 0.05:
+                stopped = "time"
+                break
             outcome = self._answer(runner, asked, generation, remaining)
             warmed += outcome == "stored"
             failed_in_a_row = failed_in_a_row + 1 if outcome == "unavailable" else 0

@@ -7,6 +7,7 @@ worker pool (guard.py), which returns bytes already serialised in the chosen for
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -135,7 +136,7 @@ def endpoint() -> Response:
             cached = cache.peek(key)
     g.sparql_cache = "miss" if cached is None else "hit"
     if cached is None:
-        with _client_limit().slot(request.remote_addr or "-"):
+        with _client_limit().slot(request.remote_addr or "-"), _visiting():
             answer = runner.run(job, settings.query_timeout)
         g.sparql_query_seconds = answer.seconds
         g.sparql_engine_seconds = answer.engine_seconds
@@ -175,6 +176,12 @@ def _watch_generations() -> None:
     warmer = current_app.extensions.get(_WARMER_EXTENSION)
     if warmer is not None and not current_app.testing:
         warmer.watch()
+
+
+def _visiting() -> contextlib.AbstractContextManager[None]:
+    """Mark a request's query as running, so that warming gives way to it."""
+    warmer: Warmer | None = current_app.extensions.get(_WARMER_EXTENSION)
+    return warmer.visiting() if warmer is not None else contextlib.nullcontext()
 
 
 def _joined_warming(key: CacheKey, timeout: float) -> bool:

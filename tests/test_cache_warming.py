@@ -4,6 +4,7 @@ the cache on their first request after a publish; bounded; switched off by a set
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from pathlib import Path
@@ -60,16 +61,27 @@ def count_of(response) -> int:
     return int(response.get_json()["results"]["bindings"][0]["n"]["value"])
 
 
+def warmed_metrics(client) -> tuple[float, float]:
+    """(results warmed, warming runs that ended done) from /metrics."""
+    text = client.get("/metrics").get_data(as_text=True)
+    warmed = re.search(r"^kaltim_kg_result_cache_warmed_total (\S+)$", text, re.M)
+    runs = re.search(r'^kaltim_kg_result_cache_warm_runs_total\{ended="done"\} (\S+)$', text, re.M)
+    return (float(warmed.group(1)) if warmed else 0.0, float(runs.group(1)) if runs else 0.0)
+
+
 def test_the_examples_are_answered_from_the_cache_on_the_first_visit(settings):
     app = create_app(settings, {"TESTING": True})
     warmer = sparql.warmer(app)
     assert warmer is not None
     client = app.test_client()
     ask(client, "ASK {}")  # a request names the endpoint URL the examples are warmed under
+    before = warmed_metrics(client)
     warmer.check()  # what the watcher thread of `serve` does every second
     run = warmer.wait(60)
     assert run is not None and run.generation == (settings.store_dir / "current").resolve().name
     assert run.warmed == run.planned == len(EXAMPLES) and run.stopped == ""
+    after = warmed_metrics(client)  # and /metrics counts it
+    assert (after[0] - before[0], after[1] - before[1]) == (len(EXAMPLES), 1)
     cold = create_app(settings.with_overrides(cache_entries=0), {"TESTING": True}).test_client()
     for example in EXAMPLES:
         response = ask(client, example.query, YASGUI_ACCEPT)

@@ -45,6 +45,8 @@ MAX_SHAPES = 512  # distinct request shapes counted per generation
 MAX_QUERY_CHARS = 10_000  # a longer query is not counted (nor warmed)
 EXAMPLE_ENDPOINTS = 2  # examples are warmed under the endpoint URLs most used, at most these
 GENERATIONS_KEPT = 2  # the live generation's counts and the previous one's
+# Called with each finished run (web/metrics.py counts them), in the warming thread.
+RUN_LISTENERS: list[Callable[[WarmRun], None]] = []
 UNAVAILABLE_IN_A_ROW = 3  # queries nothing could answer before a run gives up
 VISITOR_PAUSE = 0.02  # seconds between looks while requests of the process run queries
 
@@ -279,6 +281,8 @@ class Warmer:
                 break
         run = WarmRun(generation, len(shapes), warmed, time.monotonic() - started, stopped)
         self.runs[:] = [*self.runs[-9:], run]
+        for listener in RUN_LISTENERS:
+            listener(run)
         log.info(
             "warmed the result cache for generation %s: %d of %d queries in %.1f s%s",
             generation,

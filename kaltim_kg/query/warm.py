@@ -203,7 +203,7 @@ class Warmer:
             return
         with self._lock:
             if generation == self._live or (self._live and generation < self._live):
-                return  # a request that looked the generation up before a newer one went live
+                return  # older: a replica still serving the push before (one at a time)
             previous, self._live = self._live, generation
             self._thread = threading.Thread(
                 target=self._warm, args=(generation, previous), name="warm-cache", daemon=True

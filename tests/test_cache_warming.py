@@ -4,10 +4,13 @@ the cache on their first request after a publish; bounded; switched off by a set
 
 from __future__ import annotations
 
+import http.client
+import json
 import re
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 from sparql_support import make_store, numbered_triples
 
@@ -251,3 +254,40 @@ def test_warming_gives_way_to_requests_running_queries():
         assert runner.asked == []  # a visitor's query runs: warming waits
     run = warmer.wait(10)
     assert run is not None and run.warmed == len(EXAMPLES) == cache.stats().entries
+
+
+def _http(port: int, method: str, path: str, body: str | None = None, accept: str = JSON):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        headers = {"Accept": accept}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.getheader("X-Cache"), response.read()
+    finally:
+        conn.close()
+
+
+def test_serve_warms_every_server_process_at_start(settings):
+    """The real server: each of its processes warms its own cache when it starts serving a
+    generation, so a visitor's first example is a hit whichever process answers."""
+    from live_server import running_server
+
+    with running_server(settings.store_dir, "--workers", "2") as (_, port):
+        deadline = time.monotonic() + 120
+        while True:  # /metrics sums the processes: both runs must have ended
+            _, _, text = _http(port, "GET", "/metrics")
+            done = re.search(
+                rb'^kaltim_kg_result_cache_warm_runs_total\{ended="done"\} (\S+)$', text, re.M
+            )
+            if done and float(done.group(1)) >= 2:
+                break
+            assert time.monotonic() < deadline, "the server processes never finished warming"
+            time.sleep(0.5)
+        for example in EXAMPLES:
+            status, cache, body = _http(
+                port, "POST", "/sparql", urlencode({"query": example.query}), YASGUI_ACCEPT
+            )
+            assert status == 200 and cache == "hit", (example.title, status, cache)
+            assert json.loads(body)["results"]["bindings"], example.title

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
 import threading
 import time
@@ -291,3 +292,27 @@ def test_serve_warms_every_server_process_at_start(settings):
             )
             assert status == 200 and cache == "hit", (example.title, status, cache)
             assert json.loads(body)["results"]["bindings"], example.title
+
+
+def test_server_processes_rank_shapes_by_what_all_of_them_were_asked(tmp_path):
+    """Granian spreads requests over the processes: each warms what all of them were asked."""
+    other, mine = QueryCounts(shared=tmp_path), QueryCounts(shared=tmp_path)
+    seen_elsewhere = Asked(
+        Job("SELECT * { ?s ?p ?o }", "json", 9, default_graphs=("urn:g",), star_order=("s",)),
+        JSON,
+    )
+    for _ in range(3):
+        other.count("g1", seen_elsewhere)
+    other.share()
+    # What the other process wrote, under its own process id.
+    (tmp_path / f"counts-{os.getpid()}.json").rename(tmp_path / "counts-1.json")
+    for _ in range(2):
+        mine.count("g1", asked("ASK {}"))
+    mine.count("g1", seen_elsewhere)
+    assert mine.most_frequent("g1", 2) == [seen_elsewhere, asked("ASK {}")]  # 4 asks, then 2
+    assert mine.most_frequent("g2", 2) == []
+    (tmp_path / "counts-2.json").write_text("{not json")  # one being written: ignored
+    assert mine.most_frequent("g1", 1) == [seen_elsewhere]
+    mine.share()
+    assert json.loads((tmp_path / f"counts-{os.getpid()}.json").read_text())["g1"]
+    assert not list(tmp_path.glob("*.part"))

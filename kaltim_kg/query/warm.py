@@ -14,21 +14,26 @@ first; a request for the very query being warmed waits for its answer instead):
 Bounded in time (`warm_seconds` for the whole run, no query past `query_timeout`), in memory
 (answers go into the result cache, which keeps its own bounds; the counts keep at most
 `MAX_SHAPES` shapes of at most `MAX_QUERY_CHARS` characters), and in work (one query at a
-time, and a run stops when the generation moves on). The counts live in the process: the
-access log goes to standard error and is not read back. `KALTIM_KG_WARM_QUERIES=0` switches
-warming off.
+time, and a run stops when the generation moves on). The access log goes to standard error
+and is not read back: each process counts what it answers, and `serve`'s processes share
+their counts through a folder of files (`QueryCounts.share`). `KALTIM_KG_WARM_QUERIES=0`
+switches warming off.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import json
 import logging
+import os
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol
 
 from kaltim_kg.config import Settings
 from kaltim_kg.errors import KaltimKGError, QueryTimeout, QueryUnavailable
@@ -45,6 +50,9 @@ MAX_SHAPES = 512  # distinct request shapes counted per generation
 MAX_QUERY_CHARS = 10_000  # a longer query is not counted (nor warmed)
 EXAMPLE_ENDPOINTS = 2  # examples are warmed under the endpoint URLs most used, at most these
 GENERATIONS_KEPT = 2  # the live generation's counts and the previous one's
+SHARED_SHAPES = 128  # per generation, what a process writes for the others to read
+# The folder `serve` makes for its server processes' shared counts (they inherit it).
+SHARED_COUNTS_VARIABLE = "KALTIM_KG_WARM_COUNTS_DIR"
 # Called with each finished run (web/metrics.py counts them), in the warming thread.
 RUN_LISTENERS: list[Callable[[WarmRun], None]] = []
 UNAVAILABLE_IN_A_ROW = 3  # queries nothing could answer before a run gives up
@@ -63,13 +71,20 @@ class Asked:
 
 
 class QueryCounts:
-    """How often each request shape was answered, per generation; bounded in shapes."""
+    """How often each request shape was answered, per generation; bounded in shapes.
 
-    def __init__(self, max_shapes: int = MAX_SHAPES) -> None:
+    With a `shared` folder (`serve` makes one for its server processes), each process
+    writes its most frequent shapes there (`share`, from the watcher thread) and reads the
+    others' when it ranks (`most_frequent`): Granian spreads requests over the processes,
+    so a query asked a few times may have reached only one of them."""
+
+    def __init__(self, max_shapes: int = MAX_SHAPES, shared: Path | None = None) -> None:
         self.max_shapes = max_shapes
+        self.shared = shared
         self._tables: dict[str, Counter[Asked]] = {}
         self._endpoints: Counter[str] = Counter()
         self._lock = threading.Lock()
+        self._changed = False
 
     def count(self, generation: str, asked: Asked) -> None:
         """Count one answered request under the generation it was looked up under."""
@@ -84,21 +99,70 @@ class QueryCounts:
             if asked not in table and len(table) >= self.max_shapes:
                 _drop_rarest_half(table)
             table[asked] += 1
+            self._changed = True
             if asked.job.base_iri:
                 self._endpoints[asked.job.base_iri] += 1
                 if len(self._endpoints) > self.max_shapes:
                     _drop_rarest_half(self._endpoints)
 
     def most_frequent(self, generation: str | None, n: int) -> list[Asked]:
-        """The `n` shapes asked most often under `generation`, most often first."""
+        """The `n` shapes asked most often under `generation` (in every process that shares
+        its counts), most often first."""
         with self._lock:
-            table = self._tables.get(generation or "")
-            return [asked for asked, _ in table.most_common(n)] if table else []
+            table = Counter(self._tables.get(generation or "", {}))
+        for path in self._others():
+            table.update(_read_shared(path).get(generation or "", {}))
+        return [asked for asked, _ in table.most_common(n)]
+
+    def share(self) -> None:
+        """Write this process's most frequent shapes to the shared folder, if any changed."""
+        if self.shared is None or not self._changed:
+            return
+        with self._lock:
+            self._changed = False
+            data = {
+                generation: [
+                    [_job_fields(asked), asked.content_type, times]
+                    for asked, times in table.most_common(SHARED_SHAPES)
+                ]
+                for generation, table in self._tables.items()
+            }
+        mine = self.shared / f"counts-{os.getpid()}.json"
+        partial = mine.with_suffix(".part")
+        partial.write_text(json.dumps(data))
+        os.replace(partial, mine)  # a reader sees the previous file or this one, whole
+
+    def _others(self) -> list[Path]:
+        if self.shared is None:
+            return []
+        mine = f"counts-{os.getpid()}.json"
+        return [p for p in sorted(self.shared.glob("counts-*.json")) if p.name != mine]
 
     def endpoints(self, n: int = EXAMPLE_ENDPOINTS) -> list[str]:
         """The endpoint URLs requests used most, most used first."""
         with self._lock:
             return [url for url, _ in self._endpoints.most_common(n)]
+
+
+def _job_fields(asked: Asked) -> dict[str, Any]:
+    return dataclasses.asdict(asked.job)
+
+
+def _read_shared(path: Path) -> dict[str, Counter[Asked]]:
+    """Another process's counts; empty if unreadable (it may be writing its first)."""
+    try:
+        data = json.loads(path.read_text())
+        tables: dict[str, Counter[Asked]] = {}
+        for generation, rows in data.items():
+            table = tables[generation] = Counter()
+            for fields, content_type, times in rows:
+                for name in ("default_graphs", "named_graphs", "star_order"):
+                    if fields.get(name) is not None:
+                        fields[name] = tuple(fields[name])
+                table[Asked(Job(**fields), content_type)] += int(times)
+        return tables
+    except (OSError, ValueError, TypeError, KeyError):
+        return {}
 
 
 def _drop_rarest_half(table: Counter) -> None:  # type: ignore[type-arg]
@@ -225,6 +289,8 @@ class Warmer:
         def loop() -> None:
             while True:
                 self.check()
+                with contextlib.suppress(OSError):  # a full disk: warm from our own counts
+                    self.counts.share()
                 time.sleep(interval)
 
         threading.Thread(target=loop, name="warm-watch", daemon=True).start()

@@ -8,8 +8,10 @@ worker pool (guard.py), which returns bytes already serialised in the chosen for
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, g, render_template, request
 from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, NotAcceptable
@@ -29,7 +31,7 @@ from kaltim_kg.query.clients import ClientLimit
 from kaltim_kg.query.examples import EXAMPLES, examples_json
 from kaltim_kg.query.runner import runner_for
 from kaltim_kg.query.scan import MAX_NESTING, QueryScan, scan_query
-from kaltim_kg.query.warm import Asked, QueryCounts, Warmer
+from kaltim_kg.query.warm import SHARED_COUNTS_VARIABLE, Asked, QueryCounts, Warmer
 from kaltim_kg.query.worker import Job
 from kaltim_kg.store.generations import StoreDir
 from kaltim_kg.web import current
@@ -202,7 +204,9 @@ def init_app(app: Flask) -> None:
     cache = ResultCache.from_settings(settings)
     app.extensions[_CACHE_EXTENSION] = cache
     app.extensions[_CLIENTS_EXTENSION] = ClientLimit(settings.client_queries)
-    counts = app.extensions[_COUNTS_EXTENSION] = QueryCounts()
+    shared = os.environ.get(SHARED_COUNTS_VARIABLE)  # set by `serve` for its processes
+    counts = QueryCounts(shared=Path(shared) if shared else None)
+    app.extensions[_COUNTS_EXTENSION] = counts
     if cache is not None and settings.warm_queries > 0:
         app.extensions[_WARMER_EXTENSION] = Warmer(
             settings, cache, lambda: runner_for(settings), counts

@@ -49,7 +49,7 @@ MULTIPROCESS_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"  # prometheus-client reads it
 def _worker_app(settings: Settings) -> Flask:
     """Each worker process builds its app and starts its query processes before serving."""
     from kaltim_kg.query.pool import pool_for
-    from kaltim_kg.web import create_app, sparql
+    from kaltim_kg.web import browse, create_app, sparql
 
     die_with_parent()
     _allow_open_files(settings.max_connections + 256)
@@ -58,6 +58,7 @@ def _worker_app(settings: Settings) -> Flask:
     warmer = sparql.warmer(app)
     if warmer is not None:  # warm now, and each time a build or push goes live
         warmer.watch()
+    browse.watch(app)  # the search and list index too
     return app
 
 

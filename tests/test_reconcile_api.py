@@ -441,12 +441,51 @@ def test_jsonp_wraps_the_answer_for_a_plain_callback(client):
 
 
 @pytest.mark.parametrize(
-    "callback", ["alert(1)//", "<script>", "a b", "1abc", "a..b", "x" * 300, "a;b", "cb\u2028"]
+    "callback",
+    [
+        "alert(1)//",
+        "<script>",
+        "a b",
+        "1abc",
+        "a..b",
+        "x" * 300,
+        "a;b",
+        "cb\u2028",
+        "cb\n",
+        "ns.cb",  # a dotted path would let a page call any method it names
+        "location.assign",
+        "caf\u00e9",
+        "",
+    ],
 )
 def test_a_callback_that_is_not_an_identifier_is_refused(client, callback):
-    response = client.get("/reconcile", query_string={"callback": callback})
-    assert response.status_code == 400
-    assert "callback" in response.get_data(as_text=True)
+    for response in (
+        client.get("/reconcile", query_string={"callback": callback}),
+        client.get(
+            "/reconcile/suggest/entity", query_string={"prefix": "kal", "callback": callback}
+        ),
+        client.post(
+            "/reconcile", data={"queries": '{"q": {"query": "Korsel"}}', "callback": callback}
+        ),
+    ):
+        text = one_line_400(response, "callback must be a JavaScript identifier")
+        assert callback not in text or not callback  # the name is never echoed back
+
+
+def test_jsonp_for_every_json_answer(client):
+    batch = json.dumps({"q": {"query": "Korsel", "type": "Country"}})
+    for response in (
+        client.post("/reconcile", data={"queries": batch, "callback": "cb_1"}),
+        client.get("/reconcile/suggest/type", query_string={"prefix": "Re", "callback": "cb_1"}),
+        client.get("/reconcile/propose_properties?type=Country&callback=cb_1"),
+    ):
+        assert response.status_code == 200
+        assert response.mimetype == "application/javascript"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        text = response.get_data(as_text=True)
+        assert text.startswith("/**/cb_1(") and text.endswith(");")
+        json.loads(text[len("/**/cb_1(") : -2])
 
 
 def test_cors_preflight(client):

@@ -37,8 +37,9 @@ from kaltim_kg.web.addresses import local_path
 from kaltim_kg.web.negotiation import CONTENT_SECURITY_POLICY, plain
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
-# A JavaScript identifier path (`jQuery123_456`, `ns.cb`), nothing that could be markup.
-_CALLBACK = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]{0,63}(?:\.[A-Za-z_$][A-Za-z0-9_$]{0,63}){0,3}$")
+# One plain JavaScript identifier (`jQuery3510_1699`, what jQuery and OpenRefine send): no
+# dotted paths, which would let a page call any method it can name (`location.assign`).
+_CALLBACK = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]{0,127}\Z")
 SUGGEST_LIMIT = 10
 SUGGEST_MAX = 100
 JSON = "application/json"
@@ -122,7 +123,7 @@ def _json_answer(body: dict[str, Any], params: dict[str, str]) -> Response:
         return Response(flat(body), mimetype=JSON)
     if not _CALLBACK.match(callback):
         raise BadReconcileRequest(
-            "callback must be a JavaScript identifier (letters, digits, _ $ .)"
+            "callback must be a JavaScript identifier (ASCII letters, digits, _ and $)"
         )
     # The comment keeps a callback name from being read as the start of other syntax.
     script = f"/**/{callback}({flat(body)});"

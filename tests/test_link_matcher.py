@@ -145,6 +145,55 @@ def test_a_national_tariff_line_links_to_its_hs_subheading(index):
     assert best(index, "0306.17.10", "HS") == (ID + "hs/030617", 95.0, True)
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "iri"),
+    [
+        ("306", "HS", "hs/0306"),  # Excel's HS 0306
+        ("30617", "HS", "hs/030617"),
+        ("3", "HS", "hs/03"),
+        ("30", "WorldRegion", "world-region/030"),  # M49 030 without its zero
+    ],
+)
+def test_a_code_that_lost_its_leading_zeros_is_found(index, text, kind, iri):
+    assert best(index, text, kind) == (ID + iri, 95.0, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "iri"),
+    [
+        ("Tiongkok (RRT)", "Country", "country/CN"),
+        ("Korea Selatan (Korsel)", "Country", "country/KR"),
+        ("Kalimantan Timur (Kaltim)", "Province", "region/ID-KI"),
+        ("Kota Bogor (Jawa Barat)", "Regency", "regency/3271"),
+        ("CN (Tiongkok)", "Country", "country/CN"),
+    ],
+)
+def test_a_name_with_its_alias_or_code_in_brackets(index, text, kind, iri):
+    assert best(index, text, kind) == (ID + iri, 95.0, True)
+
+
+def test_brackets_naming_two_entities_are_no_match(index):
+    found = reconcile(index, Query("Korea Selatan (Tiongkok)", resolve_types(["Country"], BASE)))
+    assert {c.entity.iri for c in found[:2]} == {ID + "country/KR", ID + "country/CN"}
+    assert not any(c.match for c in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "iri"),
+    [
+        ("KoreaSelatan", "Country", "country/KR"),
+        ("KutaiKartanegara", "Regency", "regency/6402"),
+        ("Kab. KutaiKartanegara", "Regency", "regency/6402"),
+        ("Kepulauan Riau", "Province", "region/ID-KR"),
+        ("KepulauanRiau", "Province", "region/ID-KR"),
+    ],
+)
+def test_a_name_written_without_its_spaces(index, text, kind, iri):
+    found, score, match = best(index, text, kind)
+    assert (found, match) == (ID + iri, True)
+    assert score >= 95
+
+
 def test_a_code_two_kinds_share_is_ambiguous_without_a_type(index):
     found = reconcile(index, Query("64"))
     assert {c.entity.iri for c in found} >= {ID + "region/ID-KI", ID + "hs/64"}

@@ -404,3 +404,76 @@ def test_a_table_by_regency_keeps_each_regency_and_tells_namesakes_apart(fresh_s
         (r["regency"].value.rsplit("/", 1)[1], r["origin"].value.rsplit("/", 1)[1]) for r in rows
     ]  # type: ignore[index]
     assert found == [("6390", "ID-KS"), ("6402", "ID-KI"), ("6471", "ID-KI")]
+
+
+def test_xlsx_numbers_are_read_as_stored_never_as_indonesian_text(store, tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(
+        [
+            "Tahun",
+            "Bulan",
+            "Kode HS",
+            "Negara Tujuan",
+            "Provinsi",
+            "Nilai FOB (US$)",
+            "Berat Bersih (Ton)",
+        ]
+    )
+    sheet.append([2021, "Maret", "0904", "Jepang", "Kalimantan Timur", 123.456, 1.234])
+    sheet.append([2021, "April", "0904", "Jepang", "Kalimantan Timur", "1.234.567,89", 1e-7])
+    path = tmp_path / "typed.xlsx"
+    workbook.save(path)
+    table = read_table(path)
+    assert table.rows[0][1][5:] == ["123.456", "1.234"]
+    assert table.rows[1][1][6] == "0.0000001"  # plain digits, no exponent
+    assert import_tables(store, [path], overrides={"licence": LICENCE}).problems == []
+    march, april = flows(store, f"{BASE}graph/typed")
+    assert Decimal(march["value"]) == Decimal("123.456")  # a number cell, not 123,456
+    assert Decimal(march["weight"]) == Decimal("1234")  # 1.234 t, not 1,234 t
+    assert Decimal(april["value"]) == Decimal("1234567.89")  # a text cell, as officers type
+    assert Decimal(april["weight"]) == Decimal("0.0001")
+
+
+def test_a_scale_in_the_header_multiplies_the_cells(store, tmp_path):
+    path = tmp_path / "ribuan.csv"
+    path.write_text(
+        "Tahun;Bulan;Kode HS;Negara Tujuan;Provinsi;Nilai FOB (Ribu US$);Berat Bersih (Ton)\n"
+        "2021;Maret;0904;Jepang;Kalimantan Timur;1.234,5;2,5\n",
+        encoding="utf-8",
+    )
+    mapping = recognise(read_table(path).header)
+    assert mapping.columns["Nilai FOB (Ribu US$)"].scale == 1000
+    assert import_tables(store, [path], overrides={"licence": LICENCE}).problems == []
+    (row,) = flows(store, f"{BASE}graph/ribuan")
+    assert (Decimal(row["value"]), row["currency"]) == (Decimal("1234500"), "USD")
+    assert Decimal(row["weight"]) == Decimal("2500")
+    saved = tmp_path / "mapping.yaml"
+    saved.write_text(mapping.to_yaml(), encoding="utf-8")
+    assert "scale: 1000" in saved.read_text(encoding="utf-8")
+    assert load_mapping(saved, read_table(path).header).to_yaml() == mapping.to_yaml()
+    saved.write_text(
+        "columns:\n  Nilai FOB (Ribu US$): {role: value, currency: USD, scale: juta}\n",
+        encoding="utf-8",
+    )
+    assert (
+        load_mapping(saved, read_table(path).header).columns["Nilai FOB (Ribu US$)"].scale
+        == 1_000_000
+    )
+    saved.write_text("columns:\n  Nilai FOB (Ribu US$): {role: value, scale: -3}\n")
+    with pytest.raises(MappingError, match="scale must be a whole number"):
+        load_mapping(saved, read_table(path).header)
+
+
+def test_two_value_columns_in_one_currency_are_a_problem_not_a_merge(store, tmp_path):
+    path = tmp_path / "fob-cif.csv"
+    path.write_text(
+        "Tahun;Bulan;Kode HS;Negara Tujuan;Provinsi;Nilai FOB (US$);Nilai CIF (US$)\n"
+        "2021;Maret;0904;Jepang;Kalimantan Timur;10;12\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportProblems) as raised:
+        import_tables(store, [path], overrides={"licence": LICENCE})
+    assert raised.value.lines == [
+        "fob-cif.csv:2: Nilai CIF (US$): a second amount in USD; map only one such column"
+    ]

@@ -22,7 +22,7 @@ from kaltim_kg.link.columns import WEIGHT_UNITS, Mapping
 from kaltim_kg.link.cube import add_observation, add_structure, check_cube, ref_period
 from kaltim_kg.link.index import Entity, EntityIndex
 from kaltim_kg.link.matcher import PropertyFilter, Query, reconcile, resolve_property
-from kaltim_kg.link.tables import Table, parse_month, parse_number, parse_quarter, parse_year
+from kaltim_kg.link.tables import Table, parse_month, parse_quarter, parse_year
 from kaltim_kg.link.text import code_key
 from kaltim_kg.link.types import resolve_types
 from kaltim_kg.namespaces import KKG, SCHEMA, mint_iri, slugify
@@ -200,7 +200,9 @@ class _Builder:
             if column.role not in ("value", "net_weight") or not text or text in ("-", "\u2013"):
                 continue
             try:
-                number = parse_number(text, self.mapping.numbers)
+                at = self.table.header.index(header)
+                number = self.table.number(row.number, at, text, self.mapping.numbers)
+                number *= column.scale or 1
                 if number < 0:
                     raise ValueError(f"negative: {text!r}")
             except ValueError as exc:
@@ -216,10 +218,16 @@ class _Builder:
                 ok = False
                 continue
             try:
-                values.append((number, _currency(currency_text)))
+                currency = _currency(currency_text)
             except ValueError as exc:
                 row.problem(f"{header}: {exc}")
                 ok = False
+                continue
+            if any(currency == theirs for _, theirs in values):
+                row.problem(f"{header}: a second amount in {currency}; map only one such column")
+                ok = False
+                continue
+            values.append((number, currency))
         if ok and not values and weight is None:
             row.problem("no value and no net weight")
             ok = False

@@ -35,6 +35,15 @@ class Table:
     path: Path
     header: list[str]
     rows: list[tuple[int, list[str]]]  # (row number in the file, cells as text)
+    # (row number, column) of cells a workbook stores as numbers: their text is the number
+    # itself ("1.234" is one and a quarter), never Indonesian notation (one thousand ...).
+    numeric: frozenset[tuple[int, int]] = frozenset()
+
+    def number(self, row: int, column: int, text: str, style: str) -> Decimal:
+        """The number in a cell: as the workbook stores it, or as `parse_number` reads text."""
+        if (row, column) in self.numeric:
+            return Decimal(text)
+        return parse_number(text, style)
 
     @property
     def name(self) -> str:
@@ -74,27 +83,37 @@ def _cell_text(value: object) -> str:
         return str(value).lower()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float):  # plain digits: no exponent ("1e-07"), as short as exact
+        return format(Decimal(repr(value)), "f")
     if isinstance(value, datetime | date):
         return value.isoformat()
     return str(value).strip()
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _read_xlsx(
+    path: Path,
+) -> tuple[list[str], list[tuple[int, list[str]]], frozenset[tuple[int, int]]]:
     from openpyxl import load_workbook  # only tables that are workbooks need it
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
         raise TableError(f"{path}: not a readable XLSX workbook: {exc}") from None
+    numeric: set[tuple[int, int]] = set()
     try:
         sheet = workbook.worksheets[0]
-        lines = [
-            (number, [_cell_text(v) for v in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
+        lines = []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            lines.append((number, [_cell_text(v) for v in values]))
+            numeric.update(
+                (number, column)
+                for column, value in enumerate(values)
+                if isinstance(value, int | float) and not isinstance(value, bool)
+            )
     finally:
         workbook.close()
-    return _split_header(path, lines)
+    header, rows = _split_header(path, lines)
+    return header, rows, frozenset(numeric)
 
 
 def _split_header(
@@ -128,12 +147,10 @@ def read_table(path: Path) -> Table:
         raise TableError(f"{path}: larger than {MAX_TABLE_BYTES >> 20} MB")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        header, rows = _read_xlsx(path)
-    elif suffix in (".csv", ".tsv", ".txt"):
-        header, rows = _read_csv(path)
-    else:
-        raise TableError(f"{path}: unknown table format {suffix!r} (use .csv or .xlsx)")
-    return Table(path, header, rows)
+        return Table(path, *_read_xlsx(path))
+    if suffix in (".csv", ".tsv", ".txt"):
+        return Table(path, *_read_csv(path))
+    raise TableError(f"{path}: unknown table format {suffix!r} (use .csv or .xlsx)")
 
 
 _ID_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+(,\d+)?$")

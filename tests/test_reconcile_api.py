@@ -513,6 +513,26 @@ def test_suggest_entities_by_prefix(client):
     assert client.get("/reconcile/suggest/entity?prefix=kal&type=Person").status_code == 400
 
 
+def test_suggest_pages_with_a_cursor(client):
+    every = client.get("/reconcile/suggest/entity?prefix=kab&limit=20").json["result"]
+    assert len(every) >= 4  # the fixture's kabupaten
+    pages = [
+        client.get(f"/reconcile/suggest/entity?prefix=kab&limit=2&cursor={n}").json["result"]
+        for n in range(0, len(every), 2)
+    ]
+    for page in pages:
+        check("suggest-entities-response", {"result": page})
+    assert [r["id"] for page in pages for r in page] == [r["id"] for r in every]
+    types = client.get("/reconcile/suggest/type?prefix=&limit=2&cursor=2").json["result"]
+    assert [t["name"] for t in types] == ["Province (Provinsi)", "Regency or city (Kabupaten/kota)"]
+    assert client.get("/reconcile/suggest/property?prefix=iso&cursor=999").json == {"result": []}
+    for bad in ("-1", "x", "1e3", "9" * 30):
+        response = client.get(
+            "/reconcile/suggest/entity", query_string={"prefix": "k", "cursor": bad}
+        )
+        one_line_400(response, "cursor must be a whole number")
+
+
 def test_suggest_types_and_properties(client):
     types = client.get("/reconcile/suggest/type?prefix=reg").json
     check("suggest-types-response", types)

@@ -26,6 +26,7 @@ from kaltim_kg.link.protocol import (
     answer_extend,
     flat,
     manifest,
+    parse_cursor,
     parse_limit,
     propose_properties,
     suggest_entities,
@@ -42,6 +43,7 @@ bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
 _CALLBACK = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]{0,127}\Z")
 SUGGEST_LIMIT = 10
 SUGGEST_MAX = 100
+CURSOR_MAX = 1000  # results a client may page past (prefix lookups stay bounded)
 JSON = "application/json"
 EXTENSION = "kaltim_kg_link_index"
 
@@ -167,21 +169,29 @@ def _limit(params: dict[str, str]) -> int:
     return parse_limit(params.get("limit"), SUGGEST_LIMIT, SUGGEST_MAX)
 
 
+def _cursor(params: dict[str, str]) -> int:
+    return parse_cursor(params.get("cursor"), CURSOR_MAX)
+
+
 @bp.route("/suggest/entity")
 def suggest_entity() -> Response:
     return _answer(
-        lambda p: suggest_entities(index(), p.get("prefix", ""), p.get("type") or None, _limit(p))
+        lambda p: suggest_entities(
+            index(), p.get("prefix", ""), p.get("type") or None, _limit(p), _cursor(p)
+        )
     )
 
 
 @bp.route("/suggest/type")
 def suggest_type() -> Response:
-    return _answer(lambda p: suggest_types(index(), p.get("prefix", ""), _limit(p)))
+    return _answer(lambda p: suggest_types(index(), p.get("prefix", ""), _limit(p), _cursor(p)))
 
 
 @bp.route("/suggest/property")
 def suggest_property() -> Response:
-    return _answer(lambda p: suggest_properties(index(), p.get("prefix", ""), _limit(p)))
+    return _answer(
+        lambda p: suggest_properties(index(), p.get("prefix", ""), _limit(p), _cursor(p))
+    )
 
 
 @bp.route("/propose_properties")

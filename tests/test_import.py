@@ -83,6 +83,7 @@ def test_xlsx_first_sheet_with_row_numbers(tmp_path):
     workbook.save(path)
     table = read_table(path)
     assert table.header == HEADER  # the title line above is not taken for the header
+    assert table.header_row == 3
     assert table.rows == [
         (4, ["2021", "Maret", "306", "Jepang", "Kalimantan Timur", "1234567.89", "1500"])
     ]
@@ -476,4 +477,26 @@ def test_two_value_columns_in_one_currency_are_a_problem_not_a_merge(store, tmp_
         import_tables(store, [path], overrides={"licence": LICENCE})
     assert raised.value.lines == [
         "fob-cif.csv:2: Nilai CIF (US$): a second amount in USD; map only one such column"
+    ]
+
+
+def test_a_missing_column_is_told_at_the_header_row_below_a_title(store, tmp_path):
+    path = tmp_path / "judul.csv"
+    path.write_text(
+        "Ekspor Kalimantan Timur menurut negara tujuan\n"
+        "\n"
+        "Tahun;Bulan;Kode HS;Provinsi;Nilai FOB (US$)\n"
+        "2021;Maret;0904;Kalimantan Timur;10\n",
+        encoding="utf-8",
+    )
+    table = read_table(path)  # the title line leaves the delimiter to the lines below it
+    assert (table.header_row, table.header[:2], table.rows) == (
+        3,
+        ["Tahun", "Bulan"],
+        [(4, ["2021", "Maret", "0904", "Kalimantan Timur", "10"])],
+    )
+    with pytest.raises(ImportProblems) as raised:
+        import_tables(store, [path], overrides={"licence": LICENCE})
+    assert raised.value.lines == [
+        "judul.csv:3: no destination column recognised; name it in a mapping"
     ]

@@ -314,19 +314,18 @@ def plan_import(table: Table, mapping: Mapping, index: EntityIndex, graph: str) 
     """Build the facts of `table`; every problem of every row is in `problems`."""
     builder = _Builder(table, mapping, index, URIRef(graph))
     plan = ImportPlan(table, builder.graph)
+    header = f"{table.name}:{table.header_row}"  # what the columns lack is told at the header
     if not mapping.licence:
         plan.problems.append(
             f"{table.name}: no licence: give `licence:` in the mapping (or --licence)"
         )
     for role in ("destination",):
         if mapping.by_role(role) is None:
-            plan.problems.append(
-                f"{table.name}:1: no {role} column recognised; name it in a mapping"
-            )
+            plan.problems.append(f"{header}: no {role} column recognised; name it in a mapping")
     if mapping.by_role("hs_code") is None and mapping.by_role("commodity") is None:
-        plan.problems.append(f"{table.name}:1: no commodity or HS code column recognised")
+        plan.problems.append(f"{header}: no commodity or HS code column recognised")
     if mapping.by_role("value") is None and mapping.by_role("net_weight") is None:
-        plan.problems.append(f"{table.name}:1: no value or net weight column recognised")
+        plan.problems.append(f"{header}: no value or net weight column recognised")
     if plan.problems:
         return plan
     builder.describe_table()

@@ -38,6 +38,7 @@ class Table:
     # (row number, column) of cells a workbook stores as numbers: their text is the number
     # itself ("1.234" is one and a quarter), never Indonesian notation (one thousand ...).
     numeric: frozenset[tuple[int, int]] = frozenset()
+    header_row: int = 1  # the header's line in the file (title lines may stand above it)
 
     def number(self, row: int, column: int, text: str, style: str) -> Decimal:
         """The number in a cell: as the workbook stores it, or as `parse_number` reads text."""
@@ -59,9 +60,16 @@ def _decode(data: bytes, path: Path) -> str:
     raise TableError(f"{path}: neither UTF-8 nor Windows-1252 text")  # pragma: no cover
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _read_csv(path: Path) -> Table:
     text = _decode(path.read_bytes(), path)
-    sample = text[:SNIFF_BYTES]
+    # Sniff from the first line with a delimiter: a title line above the header (as BPS
+    # tables have) would otherwise leave the sniffer undecided, and every row one column.
+    lines = text[:SNIFF_BYTES].splitlines(keepends=True)
+    first = next(
+        (i for i, line in enumerate(lines[:HEADER_SEARCH]) if any(d in line for d in DELIMITERS)),
+        0,
+    )
+    sample = "".join(lines[first:])
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, DELIMITERS)
     except csv.Error:
@@ -73,7 +81,8 @@ def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
             lines.append((reader.line_num, [c.strip() for c in cells]))
     except csv.Error as exc:
         raise TableError(f"{path}:{reader.line_num}: {exc}") from None
-    return _split_header(path, lines)
+    number, header, rows = _split_header(path, lines)
+    return Table(path, header, rows, header_row=number)
 
 
 def _cell_text(value: object) -> str:
@@ -90,9 +99,7 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _read_xlsx(
-    path: Path,
-) -> tuple[list[str], list[tuple[int, list[str]]], frozenset[tuple[int, int]]]:
+def _read_xlsx(path: Path) -> Table:
     from openpyxl import load_workbook  # only tables that are workbooks need it
 
     try:
@@ -112,13 +119,13 @@ def _read_xlsx(
             )
     finally:
         workbook.close()
-    header, rows = _split_header(path, lines)
-    return header, rows, frozenset(numeric)
+    number, header, rows = _split_header(path, lines)
+    return Table(path, header, rows, frozenset(numeric), number)
 
 
 def _split_header(
     path: Path, lines: list[tuple[int, list[str]]]
-) -> tuple[list[str], list[tuple[int, list[str]]]]:
+) -> tuple[int, list[str], list[tuple[int, list[str]]]]:
     """The header is the first line naming two known columns (BPS tables often have a
     title line or two above it), else the first non-empty line; empty lines are dropped."""
     from kaltim_kg.link.columns import recognise  # columns reads headers, not files
@@ -134,9 +141,9 @@ def _split_header(
         ),
         0,
     )
-    (_, header), rows = filled[at], filled[at + 1 :]
+    (number, header), rows = filled[at], filled[at + 1 :]
     width = len(header)
-    return header, [(n, (cells + [""] * width)[:width]) for n, cells in rows]
+    return number, header, [(n, (cells + [""] * width)[:width]) for n, cells in rows]
 
 
 def read_table(path: Path) -> Table:
@@ -147,9 +154,9 @@ def read_table(path: Path) -> Table:
         raise TableError(f"{path}: larger than {MAX_TABLE_BYTES >> 20} MB")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return Table(path, *_read_xlsx(path))
+        return _read_xlsx(path)
     if suffix in (".csv", ".tsv", ".txt"):
-        return Table(path, *_read_csv(path))
+        return _read_csv(path)
     raise TableError(f"{path}: unknown table format {suffix!r} (use .csv or .xlsx)")
 
 

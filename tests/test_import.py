@@ -16,6 +16,7 @@ from kaltim_kg.link.columns import MappingError, load_mapping, recognise
 from kaltim_kg.link.imports import ImportProblems, import_tables
 from kaltim_kg.link.tables import (
     TableError,
+    number_style,
     parse_month,
     parse_number,
     parse_quarter,
@@ -500,3 +501,43 @@ def test_a_missing_column_is_told_at_the_header_row_below_a_title(store, tmp_pat
     assert raised.value.lines == [
         "judul.csv:3: no destination column recognised; name it in a mapping"
     ]
+
+
+@pytest.mark.parametrize(
+    ("cells", "style"),
+    [
+        (["1,254,300.50", "182,400", "1.500"], "en"),
+        (["1.254.300,50", "182.400", "12,5"], "id"),
+        (["1.500", "182,400", "1234"], None),  # each could be either: nothing says
+        (["1,254,300.50", "1.254.300,50"], None),  # they disagree: rows will say which
+        ([], None),
+    ],
+)
+def test_the_number_style_is_read_from_the_unambiguous_cells(cells, style):
+    assert number_style(cells) == style
+
+
+def test_an_english_formatted_bilingual_bps_table_imports_as_recognised(store, tmp_path):
+    path = tmp_path / "bps-en.csv"
+    path.write_text(
+        '"Ekspor Provinsi Kalimantan Timur Menurut Negara Tujuan, 2022"\n'
+        '"Exports of Kalimantan Timur by Country of Destination, 2022"\n'
+        "\n"
+        '"Tahun/Year","Bulan/Month","Kode HS/HS Code","Negara Tujuan/Country of Destination",'
+        '"Provinsi/Province","Nilai FOB (US$)/FOB Value (US$)","Berat Bersih (Kg)/Net Weight (Kg)"\n'
+        '"2022","Januari","0904","JEPANG/JAPAN","Kalimantan Timur","1,254,300.50","182,400"\n'
+        '"2022","Pebruari","0904","SINGAPURA/SINGAPORE","Kalimantan Timur","45,800.00","6,500"\n',
+        encoding="utf-8",
+    )
+    result = import_tables(store, [path], overrides={"licence": LICENCE})
+    assert result.problems == []
+    ((_, mapping, _),) = result.plans
+    assert mapping.numbers == "en"  # printed and saved with the mapping
+    january, february = flows(store, f"{BASE}graph/bps-en")
+    assert (january["destination"], Decimal(january["value"])) == (
+        f"{BASE}id/country/JP",
+        Decimal("1254300.50"),
+    )
+    assert Decimal(january["weight"]) == 182400  # not 182.4
+    assert february["destination"] == f"{BASE}id/country/SG"
+    assert january["row"].endswith("#row=5")

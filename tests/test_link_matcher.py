@@ -166,14 +166,17 @@ def test_a_code_that_lost_its_leading_zeros_is_found(index, text, kind, iri):
         ("Kalimantan Timur (Kaltim)", "Province", "region/ID-KI"),
         ("Kota Bogor (Jawa Barat)", "Regency", "regency/3271"),
         ("CN (Tiongkok)", "Country", "country/CN"),
+        ("TIONGKOK/CHINA", "Country", "country/CN"),  # bilingual cells, as BPS writes them
+        ("Kalimantan Timur / East Kalimantan", "Province", "region/ID-KI"),
     ],
 )
 def test_a_name_with_its_alias_or_code_in_brackets(index, text, kind, iri):
     assert best(index, text, kind) == (ID + iri, 95.0, True)
 
 
-def test_brackets_naming_two_entities_are_no_match(index):
-    found = reconcile(index, Query("Korea Selatan (Tiongkok)", resolve_types(["Country"], BASE)))
+@pytest.mark.parametrize("text", ["Korea Selatan (Tiongkok)", "Korsel/RRT"])
+def test_parts_naming_two_entities_are_no_match(index, text):
+    found = reconcile(index, Query(text, resolve_types(["Country"], BASE)))
     assert {c.entity.iri for c in found[:2]} == {ID + "country/KR", ID + "country/CN"}
     assert not any(c.match for c in found)
 

@@ -15,7 +15,7 @@ from kaltim_kg.errors import KaltimKGError
 from kaltim_kg.link.columns import Mapping, load_mapping, recognise
 from kaltim_kg.link.importer import ImportPlan, plan_import
 from kaltim_kg.link.index import build_index
-from kaltim_kg.link.tables import read_table
+from kaltim_kg.link.tables import number_style, read_table
 from kaltim_kg.namespaces import SCHEMA
 from kaltim_kg.store.generations import StoreDir
 from kaltim_kg.store.loader import default_graph_for
@@ -73,6 +73,14 @@ def import_tables(
         mapping = (
             load_mapping(mapping_file, table.header) if mapping_file else recognise(table.header)
         )
+        if mapping_file is None:  # the cells tell "1,234.5" tables from "1.234,5" ones
+            amounts = [
+                table.header.index(h)
+                for h, c in mapping.columns.items()
+                if c.role in ("value", "net_weight")
+            ]
+            cells = [text for at in amounts for text in table.text_cells(at)]
+            mapping.numbers = number_style(cells) or mapping.numbers
         for key, value in (overrides or {}).items():
             if value is not None:
                 setattr(mapping, key, value)

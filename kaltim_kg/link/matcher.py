@@ -9,7 +9,8 @@ Evidence, strongest first, and the score (0 to 100) it gives:
 - `national-hs` (95): an 8- or 10-digit national tariff line (BTKI) whose 6 HS digits are a code;
 - `zero-padded` (95): a code a spreadsheet stripped of its leading zeros ("306" for HS 0306,
   "4" for ISO numeric 004);
-- `part` (95): one part of "Name (Alias)" or "Name (CODE)" names the entity exactly;
+- `part` (95): one part of "Name (Alias)", "Name (CODE)" or "Nama/Name" names the entity
+  exactly;
 - `spaceless` (95): the same name but for its spaces ("Hongkong" for "Hong Kong");
 - `fuzzy` (up to 90): typo-tolerant similarity of the names (rapidfuzz), never a match.
 A candidate is a `match` only when it is the one entity with the strongest evidence found
@@ -140,8 +141,13 @@ def _by_name(index: EntityIndex, text: str, hits: _Hits, type_keys: Sequence[str
     for position in index.spaceless.get(key.replace(" ", ""), ()):
         hits.offer(position, CORE_SCORE, "spaceless")
     bracketed = _BRACKETED.fullmatch(text[:MAX_TEXT])
+    parts: list[str] = []
     if bracketed:
-        for part in (bracketed["outside"] + " " + bracketed["after"], bracketed["inside"]):
+        parts = [bracketed["outside"] + " " + bracketed["after"], bracketed["inside"]]
+    elif 0 < text.count("/") <= 2:  # bilingual cells: "Jepang/Japan"
+        parts = text[:MAX_TEXT].split("/")
+    if parts:
+        for part in parts:
             for position in index.codes.get(code_key(part), ()):
                 hits.offer(position, CORE_SCORE, "part")
             for position, _ in index.names.get(name_key(part), ()):

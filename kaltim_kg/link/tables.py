@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -39,6 +40,12 @@ class Table:
     # itself ("1.234" is one and a quarter), never Indonesian notation (one thousand ...).
     numeric: frozenset[tuple[int, int]] = frozenset()
     header_row: int = 1  # the header's line in the file (title lines may stand above it)
+
+    def text_cells(self, column: int) -> list[str]:
+        """A column's cells that are text (not numbers a workbook stores as such)."""
+        return [
+            cells[column] for n, cells in self.rows if (n, column) not in self.numeric and cells
+        ]
 
     def number(self, row: int, column: int, text: str, style: str) -> Decimal:
         """The number in a cell: as the workbook stores it, or as `parse_number` reads text."""
@@ -180,6 +187,23 @@ def parse_number(text: str, style: str = "id") -> Decimal:
         return Decimal(cleaned)
     except InvalidOperation:  # pragma: no cover - the patterns above admit only numbers
         raise ValueError(f"not a number: {text!r}") from None
+
+
+def number_style(texts: Iterable[str]) -> str | None:
+    """ "en" or "id" when every cell written in only one of the two ways is written in
+    that one ("1,234.5" is English only, "1.234,5" and "12,5" Indonesian only; "1.500"
+    could be either and says nothing); None when none says, or they disagree."""
+    english = indonesian = 0
+    for text in texts:
+        cleaned = text.strip().replace(" ", "").replace("\u00a0", "")
+        as_id, as_en = bool(_ID_NUMBER.match(cleaned)), bool(_EN_NUMBER.match(cleaned))
+        english += as_en and not as_id
+        indonesian += as_id and not as_en
+    if english and not indonesian:
+        return "en"
+    if indonesian and not english:
+        return "id"
+    return None
 
 
 MONTHS = {

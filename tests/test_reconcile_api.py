@@ -606,3 +606,34 @@ def test_every_reconcile_route_is_in_the_readme(client):
     assert len(rules) == 7
     for rule in rules:
         assert f"| `{rule}` |" in readme, f"{rule} is not documented in README.md"
+
+
+@pytest.mark.parametrize(
+    ("key", "name"),
+    [
+        ("country/CN", "Tiongkok"),
+        ("regency/6402", "Kabupaten Kutai Kartanegara"),
+        ("region/ID-KI", "Kalimantan Timur"),
+        ("world-region/150", "Eropa"),
+        ("hs/030617", "030617 Other shrimps and prawns, frozen"),
+    ],
+)
+def test_preview_of_each_kind_is_a_card_openrefine_can_frame(client, key, name):
+    from tests.html_page import find, parse_html
+
+    preview = client.get("/reconcile").json["preview"]
+    url = preview["url"].replace("http://localhost", "").replace("{{id}}", quote(ID + key, safe=""))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.mimetype == "text/html" and response.mimetype_params["charset"] == "utf-8"
+    elements = parse_html(response.get_data(as_text=True))
+    assert find(elements, "meta", charset="utf-8")
+    (heading,) = find(elements, "h1")
+    assert heading.text.strip() == name
+    (link,) = [e for e in find(elements, "a") if e.attrs.get("href", "").endswith("/id/" + key)]
+    assert link.attrs["rel"] == "noopener"
+    assert not find(elements, "script")
+    policy = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors *" in policy  # OpenRefine shows it in a frame
+    assert "default-src 'none'" in policy or "default-src 'self'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

@@ -541,3 +541,32 @@ def test_an_english_formatted_bilingual_bps_table_imports_as_recognised(store, t
     assert Decimal(january["weight"]) == 182400  # not 182.4
     assert february["destination"] == f"{BASE}id/country/SG"
     assert january["row"].endswith("#row=5")
+
+
+def test_the_shacl_gate_stands_between_an_import_and_the_store(store, monkeypatch):
+    """Were the importer ever to build a fact the shapes refuse, the gate refuses the whole
+    import, names the node, and the store keeps its generation."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from kaltim_kg.errors import ValidationFailed
+    from kaltim_kg.link import imports
+    from kaltim_kg.namespaces import KKG
+
+    real = imports.plan_import
+
+    def faulty(*args, **kwargs):
+        plan = real(*args, **kwargs)
+        flow = URIRef(f"{BASE}id/flow/2021-01-shrimp-JP-ID-KI")
+        assert (flow, None, None) in plan.graph
+        plan.graph.set((flow, KKG.month, Literal(13, datatype=XSD.integer)))
+        return plan
+
+    monkeypatch.setattr(imports, "plan_import", faulty)
+    before = StoreDir(store.store_dir).require_current().id
+    with pytest.raises(ValidationFailed) as refused:
+        import_tables(store, [SAMPLE], overrides={"licence": LICENCE})
+    assert any("kkg:month must be one integer from 1 to 12" in line for line in refused.value.lines)
+    assert any("2021-01-shrimp-JP-ID-KI" in line for line in refused.value.lines)
+    assert StoreDir(store.store_dir).require_current().id == before
+    assert flows(store) == []

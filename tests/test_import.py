@@ -570,3 +570,27 @@ def test_the_shacl_gate_stands_between_an_import_and_the_store(store, monkeypatc
     assert any("2021-01-shrimp-JP-ID-KI" in line for line in refused.value.lines)
     assert StoreDir(store.store_dir).require_current().id == before
     assert flows(store) == []
+
+
+def test_the_command_reports_every_problem_and_publishes_the_rest_only_when_asked(store, tmp_path):
+    path = write_csv(
+        tmp_path / "bps.csv",
+        [ROW, ["2021", "Maret", "0904", "Narnia", "Kalimantan Timur", "10", "1"]],
+    )
+    runner = CliRunner()
+    args = ["import", str(path), "--store", str(store.store_dir), "--licence", LICENCE]
+    refused = runner.invoke(main, args)
+    assert refused.exit_code == 1
+    lines = refused.stderr.splitlines()
+    assert (
+        "bps.csv:3: destination 'Narnia': no country or worldregion or province of that name or code"
+        in lines
+    )
+    assert lines[-1] == "1 problem(s): nothing was published"
+    assert flows(store, f"{BASE}graph/bps") == []
+    published = runner.invoke(main, [*args, "--publish-valid-rows"])
+    assert published.exit_code == 0, published.output
+    assert "bps.csv: 1 flows, 1 rows with problems" in published.stdout
+    assert "bps.csv:3: destination 'Narnia'" in published.stderr  # the report, never silent
+    assert "published generation" in published.stdout
+    assert len(flows(store, f"{BASE}graph/bps")) == 1

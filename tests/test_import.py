@@ -144,6 +144,10 @@ def test_months_and_quarters():
     assert [parse_quarter(q) for q in ("Triwulan I", "TW 3", "Q4", "2")] == [1, 3, 4, 2]
     with pytest.raises(ValueError, match="not a month"):
         parse_month("Smarch")
+    assert [parse_month(d) for d in ("2021-03-01T00:00:00", "2021-11-01", "2021-07")] == [3, 11, 7]
+    for bad in ("2021-13-01", "21-03-01", "2021-03-01x"):
+        with pytest.raises(ValueError, match="not a month"):
+            parse_month(bad)
 
 
 def test_headers_are_recognised_and_the_mapping_round_trips(tmp_path):
@@ -594,3 +598,18 @@ def test_the_command_reports_every_problem_and_publishes_the_rest_only_when_aske
     assert "bps.csv:3: destination 'Narnia'" in published.stderr  # the report, never silent
     assert "published generation" in published.stdout
     assert len(flows(store, f"{BASE}graph/bps")) == 1
+
+
+def test_an_xlsx_month_typed_as_a_date_is_its_month(store, tmp_path):
+    from datetime import datetime
+
+    workbook = Workbook()
+    workbook.active.append(HEADER)
+    workbook.active.append(
+        [2021, datetime(2021, 3, 1), "0904", "Jepang", "Kalimantan Timur", 10.5, 2]
+    )
+    path = tmp_path / "tanggal.xlsx"
+    workbook.save(path)
+    assert import_tables(store, [path], overrides={"licence": LICENCE}).problems == []
+    (row,) = flows(store, f"{BASE}graph/tanggal")
+    assert (row["period"], row["month"]) == ("2021", "3")

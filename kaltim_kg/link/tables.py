@@ -229,8 +229,15 @@ MONTHS = {
 }
 
 
+_ISO_DATE = re.compile(r"(?:19|20)\d\d-(\d\d)(?:-\d\d(?:T[\d:.]*)?)?")
+
+
 def parse_month(text: str) -> int:
-    """1 to 12 from a number or an Indonesian or English month name; ValueError otherwise."""
+    """1 to 12 from a number, an Indonesian or English month name, or a date (an XLSX
+    date cell, "2021-03-01"); ValueError otherwise."""
+    dated = _ISO_DATE.fullmatch(text.strip())
+    if dated and 1 <= int(dated[1]) <= 12:
+        return int(dated[1])
     key = name_key(text)
     if key.isdigit() and 1 <= int(key) <= 12:
         return int(key)

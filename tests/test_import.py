@@ -315,6 +315,31 @@ def test_publishing_the_valid_rows_is_an_explicit_choice(store, tmp_path):
 def test_a_table_without_a_licence_is_refused(store):
     with pytest.raises(ImportProblems, match="no licence"):
         import_tables(store, [SAMPLE])
+    with pytest.raises(ImportProblems, match="no licence"):  # whatever the rows
+        import_tables(store, [SAMPLE], publish_valid_rows=True)
+    assert flows(store) == []
+    checked = import_tables(store, [SAMPLE], publish=False)
+    ((plan, _, _),) = checked.plans
+    assert plan.flows == 6  # a check still reads every row
+    assert checked.problems == [
+        "contoh-ekspor-kaltim-2021.csv: no licence: give `licence:` in the mapping (or --licence)"
+    ]
+
+
+def test_a_broken_data_cube_is_never_published_even_with_the_valid_rows(
+    store, tmp_path, monkeypatch
+):
+    from kaltim_kg.link import importer
+
+    monkeypatch.setattr(importer, "check_cube", lambda graph: ["IC-12: a duplicate"])
+    path = write_csv(
+        tmp_path / "bps.csv",
+        [ROW, ["2021", "Maret", "0904", "Narnia", "Kalimantan Timur", "10", "1"]],
+    )
+    with pytest.raises(ImportProblems) as refused:
+        import_tables(store, [path], overrides={"licence": LICENCE}, publish_valid_rows=True)
+    assert refused.value.lines[0] == "bps.csv: data cube: IC-12: a duplicate"
+    assert flows(store, f"{BASE}graph/bps") == []
 
 
 def test_the_command_prints_saves_and_takes_a_mapping(store, tmp_path):
@@ -613,3 +638,24 @@ def test_an_xlsx_month_typed_as_a_date_is_its_month(store, tmp_path):
     assert import_tables(store, [path], overrides={"licence": LICENCE}).problems == []
     (row,) = flows(store, f"{BASE}graph/tanggal")
     assert (row["period"], row["month"]) == ("2021", "3")
+
+
+def test_the_readme_import_commands_run_as_written(store, tmp_path, monkeypatch):
+    import re
+    import shlex
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"\*\*With `kaltim-kg import`\.\*\*.*?\n```\n(.*?)\n```", readme, re.DOTALL)
+    assert block is not None
+    commands = [shlex.split(c) for c in block[1].replace("\\\n", " ").splitlines()]
+    assert len(commands) == 2
+    monkeypatch.chdir(tmp_path)  # mapping.yaml is written where the officer stands
+    (tmp_path / "data").symlink_to(ROOT / "data")
+    runner = CliRunner()
+    for command in commands:
+        assert command[:2] == ["kaltim-kg", "import"]
+        result = runner.invoke(main, [*command[1:], "--store", str(store.store_dir)])
+        assert result.exit_code == 0, result.output
+    assert "columns:" in (tmp_path / "mapping.yaml").read_text(encoding="utf-8")
+    rows = flows(store)
+    assert len(rows) == 6 and rows[0]["licence"] == LICENCE  # kept in the saved mapping

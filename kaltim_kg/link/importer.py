@@ -40,6 +40,9 @@ class ImportPlan:
     flows: int = 0
     problems: list[str] = field(default_factory=list)
     skipped_rows: int = 0
+    # Problems of the table as a whole (no licence, a column missing, a broken data cube):
+    # they are in `problems` too, and no option publishes a table that has any.
+    blocking: list[str] = field(default_factory=list)
 
 
 class _Row:
@@ -315,19 +318,20 @@ def plan_import(table: Table, mapping: Mapping, index: EntityIndex, graph: str) 
     builder = _Builder(table, mapping, index, URIRef(graph))
     plan = ImportPlan(table, builder.graph)
     header = f"{table.name}:{table.header_row}"  # what the columns lack is told at the header
-    if not mapping.licence:
-        plan.problems.append(
-            f"{table.name}: no licence: give `licence:` in the mapping (or --licence)"
-        )
     for role in ("destination",):
         if mapping.by_role(role) is None:
-            plan.problems.append(f"{header}: no {role} column recognised; name it in a mapping")
+            plan.blocking.append(f"{header}: no {role} column recognised; name it in a mapping")
     if mapping.by_role("hs_code") is None and mapping.by_role("commodity") is None:
-        plan.problems.append(f"{header}: no commodity or HS code column recognised")
+        plan.blocking.append(f"{header}: no commodity or HS code column recognised")
     if mapping.by_role("value") is None and mapping.by_role("net_weight") is None:
-        plan.problems.append(f"{header}: no value or net weight column recognised")
-    if plan.problems:
+        plan.blocking.append(f"{header}: no value or net weight column recognised")
+    if plan.blocking:
+        plan.problems.extend(plan.blocking)
         return plan
+    if not mapping.licence:  # still read every row, so that a check reports everything
+        plan.blocking.append(
+            f"{table.name}: no licence: give `licence:` in the mapping (or --licence)"
+        )
     builder.describe_table()
     for number, cells in table.rows:
         try:
@@ -341,7 +345,8 @@ def plan_import(table: Table, mapping: Mapping, index: EntityIndex, graph: str) 
             plan.flows += 1
     if plan.flows:
         add_structure(builder.graph, builder.table_iri, mapping.title or table.path.stem)
-        plan.problems.extend(
+        plan.blocking.extend(
             f"{table.name}: data cube: {line}" for line in check_cube(builder.graph)
         )
+    plan.problems[:0] = plan.blocking
     return plan

@@ -89,7 +89,7 @@ def import_tables(
         plans.append((plan_import(table, mapping, index, target), mapping, target))
     result = ImportResult(plans, None)
     problems = result.problems
-    fatal = [p for plan, _, _ in plans if not plan.flows for p in plan.problems]
+    fatal = [p for plan, _, _ in plans for p in (plan.blocking if plan.flows else plan.problems)]
     if problems and (not publish_valid_rows or fatal or not publish):
         if publish:
             raise ImportProblems(problems, result)

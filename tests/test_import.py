@@ -60,7 +60,7 @@ def test_csv_with_any_common_delimiter(tmp_path, delimiter):
     assert table.rows == [(2, row)]
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
 def test_csv_encodings(tmp_path, encoding):
     row = [*ROW[:3], "Côte d'Ivoire", *ROW[4:]]
     table = read_table(write_csv(tmp_path / "t.csv", [row], encoding=encoding))

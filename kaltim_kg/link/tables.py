@@ -1,7 +1,8 @@
 """Read statistics tables (CSV or XLSX) as rows of text, and their numbers and months.
 
 CSV: any common delimiter (comma, semicolon, tab, pipe; sniffed), UTF-8 with or without a
-byte-order mark, or Windows-1252 (what Excel writes on Indonesian Windows). XLSX: the first
+byte-order mark, Windows-1252 (what Excel writes on Indonesian Windows), or UTF-16 with its
+byte-order mark (Excel's "Unicode text"). XLSX: the first
 worksheet, through openpyxl, numbers as written (a code typed as a number loses its leading
 zeros in Excel itself: the column's meaning restores them, see `importer.py`).
 Every row keeps its number in the file, so every problem can be told as `file:row: reason`.
@@ -59,6 +60,11 @@ class Table:
 
 
 def _decode(data: bytes, path: Path) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": UTF-16, tabs
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise TableError(f"{path}: a UTF-16 byte-order mark, but not UTF-16 text") from None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)

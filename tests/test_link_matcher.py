@@ -225,6 +225,27 @@ def test_typos_find_the_entity_but_are_never_a_match(index, typo, iri, kind):
     assert match is False
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "iri"),
+    [
+        ("Tiongkok daratan", "Country", "country/CN"),
+        ("ekspor ke Korea Selatan", "Country", "country/KR"),
+        ("Kabupaten Kutai Kartanegara Provinsi Kalimantan Timur", "Regency", "regency/6402"),
+    ],
+)
+def test_a_name_inside_a_longer_text_is_a_candidate_never_a_match(index, text, kind, iri):
+    found, score, match = best(index, text, kind)
+    assert (found, match) == (ID + iri, False)
+    assert 60 <= score < 90
+
+
+def test_a_longer_run_of_words_scores_higher(index):
+    short = best(index, "Korea Selatan dan sekitarnya", "Country")[1]
+    long = best(index, "Korea Selatan", "Country")[1]
+    covered = best(index, "Korea Selatan saja", "Country")[1]
+    assert short < covered < long
+
+
 def test_nothing_like_it_gives_no_candidate(index):
     assert reconcile(index, Query("zzzz qqqq", resolve_types(["Country"], BASE))) == []
 
@@ -276,6 +297,8 @@ def test_shipped_countries_regions_and_commodities(shipped):
     assert best(shipped, "Prov. Kalimantan Timur", "Province")[::2] == (ID + "region/ID-KI", True)
     assert best(shipped, "Kaltim")[::2] == (ID + "region/ID-KI", True)
     assert best(shipped, "udang", "Commodity")[::2] == (ID + "commodity/shrimp", True)
+    assert best(shipped, "udang beku", "Commodity")[0] == ID + "commodity/shrimp"  # the issue's
+    assert best(shipped, "lada putih", "Commodity")[0] == ID + "commodity/pepper"
     # one curated commodity per code here: 0306 is both shrimp and crab (a heading each)
     assert best(shipped, "0904", "Commodity")[::2] == (ID + "commodity/pepper", True)
     assert best(shipped, "Malysia", "Country")[::2] == (ID + "country/MY", False)

@@ -12,6 +12,8 @@ Evidence, strongest first, and the score (0 to 100) it gives:
 - `part` (95): one part of "Name (Alias)", "Name (CODE)" or "Nama/Name" names the entity
   exactly;
 - `spaceless` (95): the same name but for its spaces ("Hongkong" for "Hong Kong");
+- `contains` (60 to 89): a name is a run of words of the text ("udang" in "udang beku",
+  "lada" in "lada putih"), scored by how much of the text it covers, never a match;
 - `fuzzy` (up to 90): typo-tolerant similarity of the names (rapidfuzz), never a match.
 A candidate is a `match` only when it is the one entity with the strongest evidence found
 (after the query's properties, if any, ruled out the others).
@@ -34,6 +36,8 @@ from kaltim_kg.namespaces import PREFIXES
 EXACT = ("code", "label", "alias")
 NEAR = ("core", "national-hs", "zero-padded", "part", "spaceless")
 CORE_SCORE = 95.0
+CONTAINS_WORDS = 12  # words of a text whose runs are looked up (n(n+1)/2 dict lookups)
+CONTAINS_MIN = 3  # characters: shorter runs ("di", "of") name nothing worth offering
 FUZZY_CUTOFF = 78.0  # rapidfuzz ratio below which a name is not offered at all
 FUZZY_WEIGHT = 0.9  # a fuzzy score of 100 (folding aside) still ranks under every exact one
 NAME_SHARE = 0.75  # with properties: the name's part of the score; the rest is properties
@@ -154,6 +158,7 @@ def _by_name(index: EntityIndex, text: str, hits: _Hits, type_keys: Sequence[str
                 hits.offer(position, CORE_SCORE, "part")
     if hits.top >= CORE_SCORE or not key:
         return
+    _by_words(index, key, hits)
     for type_key in type_keys:
         keys, positions = index.fuzzy.get(type_key, ([], []))
         for probe in {key, core}:
@@ -162,6 +167,22 @@ def _by_name(index: EntityIndex, text: str, hits: _Hits, type_keys: Sequence[str
             )
             for _, similarity, at in found:
                 hits.offer(positions[at], round(similarity * FUZZY_WEIGHT, 1), "fuzzy")
+
+
+def _by_words(index: EntityIndex, key: str, hits: _Hits) -> None:
+    """Entities named by a run of the text's words: a candidate, scored by the share of
+    the text the name covers (so "udang" ranks above nothing for "udang beku")."""
+    words = key.split()[:CONTAINS_WORDS]
+    for start in range(len(words)):
+        for end in range(start + 1, len(words) + 1):
+            if end - start == len(words):
+                continue  # the whole text: already looked up as a name
+            run = " ".join(words[start:end])
+            if len(run) < CONTAINS_MIN:
+                continue
+            score = round(60 + 29 * len(run) / len(key), 1)
+            for position, _ in index.names.get(run, ()):
+                hits.offer(position, score, "contains")
 
 
 def _by_properties(index: EntityIndex, filters: Sequence[PropertyFilter], hits: _Hits) -> None:

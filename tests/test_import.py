@@ -659,3 +659,23 @@ def test_the_readme_import_commands_run_as_written(store, tmp_path, monkeypatch)
     assert "columns:" in (tmp_path / "mapping.yaml").read_text(encoding="utf-8")
     rows = flows(store)
     assert len(rows) == 6 and rows[0]["licence"] == LICENCE  # kept in the saved mapping
+
+
+def test_a_commodity_name_and_its_hs_code_check_each_other(store, tmp_path):
+    path = tmp_path / "uraian.csv"
+    path.write_text(
+        "Tahun;Bulan;Kode HS;Uraian;Negara Tujuan;Provinsi;Nilai FOB (US$);Berat Bersih (Kg)\n"
+        "2021;Maret;0306;Udang beku;Jepang;Kalimantan Timur;10;1\n"  # the code decides: shrimp
+        "2021;Maret;0904;Barang lain-lain;Jepang;Kalimantan Timur;10;1\n"  # the code alone
+        "2021;Maret;0306;Lada;Jepang;Kalimantan Timur;10;1\n",  # pepper is not 0306
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportProblems) as raised:
+        import_tables(store, [path], overrides={"licence": LICENCE})
+    assert raised.value.lines == [
+        "uraian.csv:4: commodity 'Lada' is HS 0904, but the row's HS code is 0306"
+    ]
+    result = import_tables(store, [path], overrides={"licence": LICENCE}, publish_valid_rows=True)
+    assert len(result.problems) == 1
+    found = {r["commodity"].rsplit("/", 1)[1] for r in flows(store, f"{BASE}graph/uraian")}
+    assert found == {"shrimp", "pepper"}

@@ -88,6 +88,15 @@ def _hs_digits(text: str) -> str:
     return "0" + digits if digits.isdigit() and len(digits) % 2 else digits
 
 
+def _hs_codes(entity: Entity) -> list[str]:
+    return sorted({code_key(c) for _, c in entity.codes if code_key(c).isdigit()})
+
+
+def _hs_agrees(entity: Entity, digits: str) -> bool:
+    """Whether one of the entity's HS codes is the row's, or a broader or narrower one."""
+    return any(c.startswith(digits) or digits.startswith(c) for c in _hs_codes(entity))
+
+
 def _currency(text: str) -> str:
     code = CURRENCY_ALIASES.get(text.strip().upper(), text.strip().upper())
     if len(code) != 3 or not code.isalpha():
@@ -122,14 +131,30 @@ class _Builder:
         g.add((node, SCHEMA.name, Literal(self.table.name)))
 
     def commodity(self, row: _Row) -> URIRef | None:
+        """The row's commodity from its name and HS code: each checks the other, and the
+        code decides among the name's candidates ("Udang beku" with 0306 is shrimp)."""
         name, hs = row.get("commodity"), row.get("hs_code")
-        if name:
+        digits = _hs_digits(hs) if hs else ""
+        if name and digits:
+            commodities = resolve_types(["Commodity"], self.base)
+            found = reconcile(self.index, Query(name, commodities, limit=5))
+            certain = [c.entity for c in found if c.match]
+            agreeing = [c.entity for c in found if _hs_agrees(c.entity, digits)]
+            if certain and certain[0] not in agreeing and _hs_codes(certain[0]):
+                codes = ", ".join(_hs_codes(certain[0]))
+                row.problem(f"commodity {name!r} is HS {codes}, but the row's HS code is {digits}")
+                return None
+            if certain:
+                return URIRef(certain[0].iri)
+            if len(agreeing) == 1:
+                return URIRef(agreeing[0].iri)
+            # the name settles nothing: the HS code alone says what the goods are
+        elif name:
             entity = _one(self.index, row, "commodity", name, ("Commodity",))
             return URIRef(entity.iri) if entity else None
-        if not hs:
+        if not digits:
             row.problem("no commodity: neither a commodity name nor an HS code")
             return None
-        digits = _hs_digits(hs)
         found = reconcile(
             self.index, Query(digits, resolve_types(["Commodity"], self.base), limit=3)
         )

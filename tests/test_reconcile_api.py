@@ -637,3 +637,47 @@ def test_preview_of_each_kind_is_a_card_openrefine_can_frame(client, key, name):
     assert "frame-ancestors *" in policy  # OpenRefine shows it in a frame
     assert "default-src 'none'" in policy or "default-src 'self'" in policy
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_openrefine_example_table_reconciles_as_openrefine_drives_it(client):
+    """data/examples/contoh-openrefine.csv, column by column, in OpenRefine's batches of 10
+    with type_strict "should"; the regency column with the province column as a property."""
+    import csv
+
+    path = Path(__file__).resolve().parent.parent / "data/examples/contoh-openrefine.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    country = "https://w3id.org/kaltim-kg/ontology#Country"
+    regency = "https://w3id.org/kaltim-kg/ontology#Regency"
+    province = "https://w3id.org/kaltim-kg/ontology#province"
+    countries = {
+        f"q{i}": {"query": r["Negara Tujuan"], "type": country, "type_strict": "should"}
+        for i, r in enumerate(rows)
+    }
+    regencies = {
+        f"q{i}": {
+            "query": r["Kabupaten/Kota"],
+            "type": regency,
+            "type_strict": "should",
+            "properties": [{"pid": province, "v": r["Provinsi"]}],
+        }
+        for i, r in enumerate(rows)
+    }
+    matched = {}
+    for name, batch in (("country", countries), ("regency", regencies)):
+        answer = reconcile(client, batch)
+        matched[name] = [
+            next((c["id"].removeprefix(ID) for c in answer[k]["result"] if c["match"]), None)
+            for k in batch
+        ]
+        top = [answer[k]["result"][0]["id"].removeprefix(ID) for k in batch]
+        matched[name + " top"] = top
+    assert matched["country"] == ["country/CN", "country/KR", "country/CN", "country/CI", None]
+    assert matched["country top"][4] == "country/KR"  # the typo: offered, for a person to pick
+    assert matched["regency"] == [
+        "regency/6402",
+        "regency/6471",
+        "regency/6411",  # Mahakam Ulu in East Kalimantan
+        "regency/6390",  # its namesake in South Kalimantan (the fixture's invention)
+        "regency/3271",
+    ]

@@ -526,11 +526,23 @@ def test_suggest_pages_with_a_cursor(client):
     types = client.get("/reconcile/suggest/type?prefix=&limit=2&cursor=2").json["result"]
     assert [t["name"] for t in types] == ["Province (Provinsi)", "Regency or city (Kabupaten/kota)"]
     assert client.get("/reconcile/suggest/property?prefix=iso&cursor=999").json == {"result": []}
-    for bad in ("-1", "x", "1e3", "9" * 30):
+    for bad in ("-1", "x", "1e3", "9" * 30, "\u00b2", "\u0661"):
         response = client.get(
             "/reconcile/suggest/entity", query_string={"prefix": "k", "cursor": bad}
         )
         one_line_400(response, "cursor must be a whole number")
+
+
+@pytest.mark.parametrize("bad", ["\u00b2", "\u0661\u0662", "-3", "3.5", "9" * 30])
+def test_a_limit_that_is_not_plain_digits_is_400_never_500(client, bad):
+    routes = ("/reconcile/suggest/entity", "/reconcile/suggest/type", "/reconcile/suggest/property")
+    for route in routes:
+        response = client.get(route, query_string={"prefix": "k", "limit": bad})
+        one_line_400(response, "limit must be a whole number")
+    response = client.get(
+        "/reconcile/propose_properties", query_string={"type": "Country", "limit": bad}
+    )
+    one_line_400(response, "limit must be a whole number")
 
 
 def test_suggest_types_and_properties(client):

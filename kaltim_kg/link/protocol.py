@@ -402,7 +402,7 @@ def parse_limit(raw: str | None, default: int, maximum: int) -> int:
     """A `limit` URL parameter (suggest, propose): a whole number, capped."""
     if raw is None or raw == "":
         return default
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # "²" is a digit int() refuses
         raise BadReconcileRequest(f"limit must be a whole number, not {raw[:20]!r}")
     return max(1, min(int(raw), maximum))
 
@@ -411,7 +411,7 @@ def parse_cursor(raw: str | None, maximum: int) -> int:
     """A suggest `cursor` URL parameter: how many results to skip, a whole number."""
     if raw is None or raw == "":
         return 0
-    if not raw.isdigit() or len(raw) > 9:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
         raise BadReconcileRequest(f"cursor must be a whole number, not {raw[:20]!r}")
     return min(int(raw), maximum)
 

@@ -1,9 +1,9 @@
 """Read statistics tables (CSV or XLSX) as rows of text, and their numbers and months.
 
-CSV: any common delimiter (comma, semicolon, tab, pipe; sniffed), UTF-8 with or without a
-byte-order mark, Windows-1252 (what Excel writes on Indonesian Windows), or UTF-16 with its
-byte-order mark (Excel's "Unicode text"). XLSX: the first
-worksheet, through openpyxl, numbers as written (a code typed as a number loses its leading
+CSV: any common delimiter (comma, semicolon, tab, pipe; sniffed below any title lines),
+UTF-8 with or without a byte-order mark, Windows-1252 (what Excel writes on Indonesian
+Windows), or UTF-16 with its byte-order mark (Excel's "Unicode text"). XLSX: the first
+worksheet, through openpyxl, numbers as stored (a code typed as a number loses its leading
 zeros in Excel itself: the column's meaning restores them, see `importer.py`).
 Every row keeps its number in the file, so every problem can be told as `file:row: reason`.
 """

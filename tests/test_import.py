@@ -679,3 +679,29 @@ def test_a_commodity_name_and_its_hs_code_check_each_other(store, tmp_path):
     assert len(result.problems) == 1
     found = {r["commodity"].rsplit("/", 1)[1] for r in flows(store, f"{BASE}graph/uraian")}
     assert found == {"shrimp", "pepper"}
+
+
+def test_several_tables_are_one_import_all_or_nothing(store, tmp_path):
+    bad = write_csv(
+        tmp_path / "bps.csv", [["2021", "Maret", "0904", "Narnia", "Kalimantan Timur", "10", "1"]]
+    )
+    before = StoreDir(store.store_dir).require_current().id
+    with pytest.raises(ImportProblems) as raised:
+        import_tables(store, [SAMPLE, bad], overrides={"licence": LICENCE})
+    assert [line.split(":")[0] for line in raised.value.lines] == ["bps.csv"]
+    assert StoreDir(store.store_dir).require_current().id == before
+    assert flows(store) == []  # the good table waits for the bad one
+    result = import_tables(
+        store, [SAMPLE, bad], overrides={"licence": LICENCE}, publish_valid_rows=True
+    )
+    assert result.loaded is not None
+    assert len(flows(store)) == 6 and flows(store, f"{BASE}graph/bps") == []
+
+
+def test_a_table_with_no_rows_is_a_problem_not_an_empty_publication(store, tmp_path):
+    path = write_csv(tmp_path / "kosong.csv", [])
+    before = StoreDir(store.store_dir).require_current().id
+    with pytest.raises(ImportProblems) as raised:
+        import_tables(store, [path], overrides={"licence": LICENCE})
+    assert raised.value.lines == ["kosong.csv:1: no rows under the header"]
+    assert StoreDir(store.store_dir).require_current().id == before

@@ -350,6 +350,8 @@ def plan_import(table: Table, mapping: Mapping, index: EntityIndex, graph: str) 
         plan.blocking.append(f"{header}: no commodity or HS code column recognised")
     if mapping.by_role("value") is None and mapping.by_role("net_weight") is None:
         plan.blocking.append(f"{header}: no value or net weight column recognised")
+    if not table.rows:
+        plan.blocking.append(f"{header}: no rows under the header")
     if plan.blocking:
         plan.problems.extend(plan.blocking)
         return plan

@@ -89,8 +89,11 @@ def import_tables(
         plans.append((plan_import(table, mapping, index, target), mapping, target))
     result = ImportResult(plans, None)
     problems = result.problems
-    fatal = [p for plan, _, _ in plans for p in (plan.blocking if plan.flows else plan.problems)]
-    if problems and (not publish_valid_rows or fatal or not publish):
+    fatal = [p for plan, _, _ in plans for p in plan.blocking]
+    # With publish_valid_rows, a table none of whose rows is valid adds nothing (not even
+    # an empty graph); the other tables go ahead.
+    publishable = [(plan, mapping, target) for plan, mapping, target in plans if plan.flows]
+    if problems and (not publish_valid_rows or fatal or not publishable or not publish):
         if publish:
             raise ImportProblems(problems, result)
         return result
@@ -98,7 +101,7 @@ def import_tables(
         return result
     with tempfile.TemporaryDirectory(prefix="kaltim-kg-import-") as tmp:
         files: list[Path] = []
-        for plan, _, _ in plans:
+        for plan, _, _ in publishable:
             # Named after the table: without --graph, load puts it in {base}graph/{stem}
             # (the target above), and the manifest lists which table filled the graph.
             out = Path(tmp) / f"{plan.table.path.stem}.nt"
@@ -111,7 +114,7 @@ def import_tables(
                 "licence": mapping.licence or "",
                 "source": mapping.source or "",
             }
-            for plan, mapping, target in plans
+            for plan, mapping, target in publishable
         }
         loaded = load(settings, files, graph=graph, replace=True, progress=progress, about=about)
     return ImportResult(plans, loaded)

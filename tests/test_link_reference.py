@@ -22,6 +22,14 @@ FULL_VOCABULARIES = "the full reference vocabularies are not in the shipped stor
 
 
 @pytest.fixture(scope="module")
+def client(settings):
+    """One app for the module: the matching index of the full vocabularies is built once."""
+    from kaltim_kg.web import create_app
+
+    return create_app(settings, {"TESTING": True}).test_client()
+
+
+@pytest.fixture(scope="module")
 def counts(settings) -> dict[str, int]:
     index = build_index(StoreDir(settings.store_dir).require_current().open(), settings.base_uri)
     return {t.key: len(index.members(resolve_types([t.key], index.base))) for t in index.types}

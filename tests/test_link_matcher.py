@@ -272,6 +272,11 @@ def test_properties_alone_find_an_entity_by_its_code(index):
     )
 
 
+def test_the_hs_type_by_any_of_its_names():
+    for name in ("HS", "hs code", "kkg:HSConcept", str(KKG.HSConcept), f"{ID}hs/"):
+        assert [t.key for t in resolve_types([name], BASE)] == ["HS"]
+
+
 def test_types_and_properties_are_checked(index):
     with pytest.raises(UnknownType, match="unknown type 'Person'"):
         resolve_types(["Person"], BASE)

@@ -705,3 +705,23 @@ def test_a_table_with_no_rows_is_a_problem_not_an_empty_publication(store, tmp_p
         import_tables(store, [path], overrides={"licence": LICENCE})
     assert raised.value.lines == ["kosong.csv:1: no rows under the header"]
     assert StoreDir(store.store_dir).require_current().id == before
+
+
+def test_a_total_row_is_skipped_and_said_never_a_flow(store, tmp_path):
+    path = write_csv(
+        tmp_path / "bps.csv",
+        [ROW, ["", "", "", "JUMLAH / TOTAL", "", "1.234.567,89", "1.500"]],
+    )
+    result = import_tables(store, [path], overrides={"licence": LICENCE})
+    assert result.problems == []
+    ((plan, _, _),) = result.plans
+    assert plan.total_rows == ["bps.csv:3: a total row, not a flow: skipped"]
+    assert plan.flows == 1
+    assert len(flows(store, f"{BASE}graph/bps")) == 1
+    printed = CliRunner().invoke(
+        main,
+        ["import", str(path), "--store", str(store.store_dir), "--licence", LICENCE, "--check"],
+    )
+    assert printed.exit_code == 0, printed.output
+    assert "bps.csv:3: a total row, not a flow: skipped" in printed.stderr
+    assert "bps.csv: 1 flows, 0 rows with problems, 1 total rows skipped" in printed.stdout

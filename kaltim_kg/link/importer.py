@@ -23,11 +23,16 @@ from kaltim_kg.link.cube import add_observation, add_structure, check_cube, ref_
 from kaltim_kg.link.index import Entity, EntityIndex
 from kaltim_kg.link.matcher import PropertyFilter, Query, reconcile, resolve_property
 from kaltim_kg.link.tables import Table, parse_month, parse_quarter, parse_year
-from kaltim_kg.link.text import code_key
+from kaltim_kg.link.text import code_key, name_key
 from kaltim_kg.link.types import resolve_types
 from kaltim_kg.namespaces import KKG, SCHEMA, mint_iri, slugify
 
 DESTINATION_TYPES = ("Country", "WorldRegion", "Province")
+# A cell that makes its row a table's total (BPS tables end with "JUMLAH / TOTAL"): the sum
+# of other rows, not a flow of its own, so it is skipped (and said), never published.
+TOTAL_WORDS = frozenset(
+    {"jumlah", "total", "jumlah total", "grand total", "total keseluruhan", "jumlah seluruhnya"}
+)
 CURRENCY_ALIASES = {"US$": "USD", "$": "USD", "RP": "IDR", "RP.": "IDR"}
 
 
@@ -40,6 +45,7 @@ class ImportPlan:
     flows: int = 0
     problems: list[str] = field(default_factory=list)
     skipped_rows: int = 0
+    total_rows: list[str] = field(default_factory=list)  # `file:row: ...` of skipped totals
     # Problems of the table as a whole (no licence, a column missing, a broken data cube):
     # they are in `problems` too, and no option publishes a table that has any.
     blocking: list[str] = field(default_factory=list)
@@ -361,6 +367,9 @@ def plan_import(table: Table, mapping: Mapping, index: EntityIndex, graph: str) 
         )
     builder.describe_table()
     for number, cells in table.rows:
+        if any(name_key(cell) in TOTAL_WORDS for cell in cells):
+            plan.total_rows.append(f"{table.name}:{number}: a total row, not a flow: skipped")
+            continue
         try:
             problems = builder.row(number, cells)
         except _Duplicate as duplicate:

@@ -323,3 +323,19 @@ def test_shipped_index_is_built_from_the_graph_not_a_list(shipped):
     store = shipped  # every Country the store has is indexed, whatever their number
     assert len(countries) >= 14
     assert all(store.entities[p].codes for p in countries)
+
+
+def test_two_labels_in_one_language_name_an_entity_alike_in_every_process():
+    import pyoxigraph
+
+    store = memory_store()
+    store.add(
+        pyoxigraph.Quad(
+            pyoxigraph.NamedNode(ID + "hs/030617"),
+            pyoxigraph.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
+            pyoxigraph.Literal("Crustaceans; frozen, shrimps and prawns", language="en"),
+            pyoxigraph.NamedNode(f"{BASE}graph/hs"),
+        )
+    )
+    names = {build_index(store, BASE).entity(ID + "hs/030617").name for _ in range(3)}
+    assert names == {"030617 Crustaceans; frozen, shrimps and prawns"}  # the first by text

@@ -144,8 +144,9 @@ def _collect(
                 entity.values[predicate].append(value)
     ordered = sorted(entities.values(), key=lambda e: e.iri)
     for entity in ordered:
-        # skos:prefLabel before rdfs:label is not kept by a SELECT; prefer by language only.
-        entity.labels = sorted(set(entity.labels), key=lambda t: _language_rank(t[1]))
+        # skos:prefLabel before rdfs:label is not kept by a SELECT: prefer by language, then
+        # by text, so that two labels in one language name the entity alike in every process.
+        entity.labels = sorted(set(entity.labels), key=lambda t: (_language_rank(t[1]), t[0]))
         entity.aliases = sorted(set(entity.aliases))
         entity.codes = sorted(set(entity.codes))
         _name(entity)

@@ -505,11 +505,17 @@ def test_suggest_entities_by_prefix(client):
     response = client.get("/reconcile/suggest/entity?prefix=kutai")
     assert response.status_code == 200
     check("suggest-entities-response", response.json)
-    assert [r["id"] for r in response.json["result"]] == [ID + "regency/6402"]
+    found = response.json["result"]
+    assert ID + "regency/6402" in [
+        r["id"] for r in found
+    ]  # (Kutai Barat, Timur: once all 514 are in)
+    assert all(any(w.startswith("kutai") for w in r["name"].casefold().split()) for r in found)
     typed = client.get(
         "/reconcile/suggest/entity", query_string={"prefix": "Kal", "type": "Province"}
     ).json
-    assert {r["id"] for r in typed["result"]} == {ID + "region/ID-KI", ID + "region/ID-KS"}
+    assert {r["id"] for r in typed["result"]} >= {ID + "region/ID-KI", ID + "region/ID-KS"}
+    assert all(r["id"].startswith(ID + "region/ID-") for r in typed["result"])
+    assert all(r["name"].startswith("Kalimantan") for r in typed["result"])
     assert client.get("/reconcile/suggest/entity?prefix=kal&type=Person").status_code == 400
 
 

@@ -666,8 +666,12 @@ def _report_import(result: Any, save_mapping: Path | None) -> None:
         if save_mapping is not None:
             save_mapping.write_text(mapping.to_yaml(), encoding="utf-8")
             click.echo(f"wrote {save_mapping}", err=True)
+        for line in plan.total_rows:
+            click.echo(line, err=True)
+        totals = f", {len(plan.total_rows)} total rows skipped" if plan.total_rows else ""
         click.echo(
-            f"{plan.table.name}: {plan.flows} flows, {plan.skipped_rows} rows with problems → {target}"
+            f"{plan.table.name}: {plan.flows} flows, {plan.skipped_rows} rows with problems"
+            f"{totals} → {target}"
         )
 
 

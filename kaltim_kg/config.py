@@ -165,6 +165,11 @@ class Settings:
     access_log: str = "text"
     cache_entries: int = 256  # SPARQL result cache; 0 switches it off
     cache_bytes: int = 64_000_000  # bound on the result cache's total body bytes
+    # When a generation goes live, each server process warms its result cache in the
+    # background (query/warm.py): the published examples, then this many of the previous
+    # generation's most frequent queries; 0 switches warming off. All within warm_seconds.
+    warm_queries: int = 32
+    warm_seconds: float = 30.0
     # Remote engines that answer /sparql instead of the embedded store (replicas of one
     # another): virtuoso+http://HOST:PORT or oxigraph+http://HOST:PORT. Empty: embedded.
     engines: tuple[str, ...] = ()

@@ -90,6 +90,11 @@ class EngineUnreachable(QueryUnavailable):
     """A remote engine cannot be reached (refused, reset, gone): another replica may answer."""
 
 
+class EngineFailed(QueryUnavailable):
+    """A remote engine answered, but with a failure of its own, not the query's (a server
+    error, an unreadable answer, nothing pushed yet): another replica may answer."""
+
+
 class ArticleError(KaltimKGError):
     """An article given to `extract` cannot be drafted from: empty, binary, too large,
     not Indonesian, or not reachable."""

@@ -40,6 +40,7 @@ from granian.http import HTTP1Settings
 from kaltim_kg.config import ENV_PREFIX, Settings
 from kaltim_kg.errors import AddressInUse, KaltimKGError
 from kaltim_kg.lifetime import die_with_parent
+from kaltim_kg.query.warm import SHARED_COUNTS_VARIABLE
 from kaltim_kg.store.generations import StoreDir
 
 MULTIPROCESS_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"  # prometheus-client reads it at import
@@ -48,12 +49,16 @@ MULTIPROCESS_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"  # prometheus-client reads it
 def _worker_app(settings: Settings) -> Flask:
     """Each worker process builds its app and starts its query processes before serving."""
     from kaltim_kg.query.pool import pool_for
-    from kaltim_kg.web import create_app
+    from kaltim_kg.web import browse, create_app, sparql
 
     die_with_parent()
     _allow_open_files(settings.max_connections + 256)
     app = create_app(settings)
     pool_for(settings)
+    warmer = sparql.warmer(app)
+    if warmer is not None:  # warm now, and each time a build or push goes live
+        warmer.watch()
+    browse.watch(app)  # the search and list index too
     return app
 
 
@@ -232,7 +237,8 @@ def run_server(settings: Settings) -> None:
     """Serve until interrupted; the access log goes to standard error.
 
     The server processes count /metrics into one folder of prometheus-client's multiprocess
-    mode, made empty here before they start (they inherit the variable) and removed after.
+    mode, made empty here before they start (they inherit the variable) and removed after;
+    and share the query counts the cache's warming reads through another.
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     if settings.access_log == "json":  # bare JSON lines, no time and logger name before them
@@ -244,7 +250,11 @@ def run_server(settings: Settings) -> None:
     loader: Any = partial(_worker_app, settings)
     metrics_dir = tempfile.mkdtemp(prefix="kaltim-kg-metrics-")
     os.environ[MULTIPROCESS_VARIABLE] = metrics_dir
+    # The query counts the processes share, so each warms what all were asked (query/warm.py).
+    counts_dir = tempfile.mkdtemp(prefix="kaltim-kg-warm-")
+    os.environ[SHARED_COUNTS_VARIABLE] = counts_dir
     try:
         _server(settings).serve(target_loader=loader, wrap_loader=False)
     finally:
         shutil.rmtree(metrics_dir, ignore_errors=True)
+        shutil.rmtree(counts_dir, ignore_errors=True)

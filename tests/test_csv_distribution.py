@@ -75,3 +75,52 @@ def test_the_readme_pandas_example_reads_the_right_types(built):
     assert "0306" in set(flows["hs_code"])
     assert str(flows["period"].dtype) == "Int64" and set(flows["period"]) == {2020, 2021, 2022}
     assert str(flows["month"].dtype) == "Int64"
+
+
+def test_the_csv_files_and_their_metadata_are_dcat_distributions(client):
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import DCAT, DCTERMS, RDF
+
+    catalog = Graph().parse(data=client.get("/catalog").get_data(), format="turtle")
+    by_url = {
+        str(catalog.value(d, DCAT.downloadURL)): d
+        for d in catalog.subjects(RDF.type, DCAT.Distribution)
+        if catalog.value(d, DCAT.downloadURL) is not None
+    }
+    csvw = URIRef("http://www.w3.org/TR/tabular-metadata/")
+    metadata_url = f"http://localhost/dumps/{METADATA}"
+    for table in TIDY_TABLES:
+        node = by_url[f"http://localhost/dumps/{table.filename}"]
+        assert str(catalog.value(node, DCAT.mediaType)).endswith("/text/csv")
+        assert (node, DCTERMS.conformsTo, csvw) in catalog
+        assert any(str(o) == metadata_url for o in catalog.objects(node, None))
+        assert catalog.value(node, DCTERMS.title) is not None
+        dataset = next(catalog.subjects(DCAT.distribution, node))
+        assert (dataset, RDF.type, DCAT.Dataset) in catalog
+    metadata = by_url[metadata_url]
+    assert (metadata, DCTERMS.conformsTo, csvw) in catalog
+    assert str(catalog.value(metadata, DCAT.mediaType)).endswith("/application/csvm+json")
+
+
+def test_imported_rows_are_in_the_csv_with_their_codes_as_text(fresh_store, tmp_path):
+    from kaltim_kg.link.imports import import_tables
+    from kaltim_kg.store.generations import StoreDir
+    from kaltim_kg.store.publish import build
+
+    build(fresh_store)
+    sample = Path(__file__).resolve().parent.parent / "data/examples/contoh-ekspor-kaltim-2021.csv"
+    licence = "https://creativecommons.org/licenses/by/4.0/"
+    import_tables(fresh_store, [sample], overrides={"licence": licence})
+    dumps = StoreDir(fresh_store.store_dir).require_current().dumps_dir
+    flows = pd.read_csv(
+        dumps / "kaltim-kg-flows.csv",
+        dtype={"hs_code": "string", "month": "Int64", "net_weight_kg": "Float64"},
+    )
+    imported = flows[flows["flow"].str.endswith("-ID-KI") & flows["month"].notna()]
+    assert len(imported) == 6
+    shrimp = imported[imported["commodity"].str.endswith("/commodity/shrimp")]
+    assert set(shrimp["hs_code"]) == {"0306"}  # text, with its zero
+    assert set(shrimp["destination_label"]) >= {"Japan", "China"}
+    assert (
+        float(shrimp[shrimp["destination"].str.endswith("/JP")]["net_weight_kg"].iloc[0]) == 182400
+    )

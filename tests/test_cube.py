@@ -51,6 +51,37 @@ def test_a_well_formed_cube_passes(ontology):
     assert (structure, RDF.type, QB.DataStructureDefinition) in graph
 
 
+def test_each_constraint_holds_on_the_well_formed_cube(ontology):
+    lines = check_cube(cube(), ontology)
+    for constraint in ("IC-1", "IC-2", "IC-11", "IC-12"):
+        assert not any(constraint in line for line in lines)
+
+
+def test_ic1_an_observation_in_no_data_set(ontology):
+    graph = cube()
+    graph.remove((URIRef(f"{ID}flow/c"), QB.dataSet, None))
+    lines = check_cube(graph, ontology)
+    assert any("IC-1" in line and "flow/c" in line for line in lines)
+
+
+def test_ic2_a_data_set_with_two_structures(ontology):
+    graph = cube()
+    other = URIRef(f"{ID}table/t#other-structure")
+    graph.add((other, RDF.type, QB.DataStructureDefinition))
+    graph.add((TABLE, QB.structure, other))
+    assert any("IC-2" in line for line in check_cube(graph, ontology))
+
+
+def test_ic12_the_same_dimensions_in_two_data_sets_are_no_duplicate(ontology):
+    graph = cube()
+    other = URIRef(f"{ID}table/other")
+    observation(graph, "a-elsewhere", "JP")
+    graph.set((URIRef(f"{ID}flow/a-elsewhere"), QB.dataSet, other))
+    graph.add((other, RDF.type, QB.DataSet))
+    graph.add((other, QB.structure, graph.value(TABLE, QB.structure)))
+    assert check_cube(graph, ontology) == []
+
+
 def test_ic1_an_observation_in_two_data_sets(ontology):
     graph = cube()
     other = URIRef(f"{ID}table/other")

@@ -16,6 +16,7 @@ from kaltim_kg.link.columns import MappingError, load_mapping, recognise
 from kaltim_kg.link.imports import ImportProblems, import_tables
 from kaltim_kg.link.tables import (
     TableError,
+    number_style,
     parse_month,
     parse_number,
     parse_quarter,
@@ -59,7 +60,7 @@ def test_csv_with_any_common_delimiter(tmp_path, delimiter):
     assert table.rows == [(2, row)]
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
 def test_csv_encodings(tmp_path, encoding):
     row = [*ROW[:3], "Côte d'Ivoire", *ROW[4:]]
     table = read_table(write_csv(tmp_path / "t.csv", [row], encoding=encoding))
@@ -83,6 +84,7 @@ def test_xlsx_first_sheet_with_row_numbers(tmp_path):
     workbook.save(path)
     table = read_table(path)
     assert table.header == HEADER  # the title line above is not taken for the header
+    assert table.header_row == 3
     assert table.rows == [
         (4, ["2021", "Maret", "306", "Jepang", "Kalimantan Timur", "1234567.89", "1500"])
     ]
@@ -142,6 +144,10 @@ def test_months_and_quarters():
     assert [parse_quarter(q) for q in ("Triwulan I", "TW 3", "Q4", "2")] == [1, 3, 4, 2]
     with pytest.raises(ValueError, match="not a month"):
         parse_month("Smarch")
+    assert [parse_month(d) for d in ("2021-03-01T00:00:00", "2021-11-01", "2021-07")] == [3, 11, 7]
+    for bad in ("2021-13-01", "21-03-01", "2021-03-01x"):
+        with pytest.raises(ValueError, match="not a month"):
+            parse_month(bad)
 
 
 def test_headers_are_recognised_and_the_mapping_round_trips(tmp_path):
@@ -310,6 +316,31 @@ def test_publishing_the_valid_rows_is_an_explicit_choice(store, tmp_path):
 def test_a_table_without_a_licence_is_refused(store):
     with pytest.raises(ImportProblems, match="no licence"):
         import_tables(store, [SAMPLE])
+    with pytest.raises(ImportProblems, match="no licence"):  # whatever the rows
+        import_tables(store, [SAMPLE], publish_valid_rows=True)
+    assert flows(store) == []
+    checked = import_tables(store, [SAMPLE], publish=False)
+    ((plan, _, _),) = checked.plans
+    assert plan.flows == 6  # a check still reads every row
+    assert checked.problems == [
+        "contoh-ekspor-kaltim-2021.csv: no licence: give `licence:` in the mapping (or --licence)"
+    ]
+
+
+def test_a_broken_data_cube_is_never_published_even_with_the_valid_rows(
+    store, tmp_path, monkeypatch
+):
+    from kaltim_kg.link import importer
+
+    monkeypatch.setattr(importer, "check_cube", lambda graph: ["IC-12: a duplicate"])
+    path = write_csv(
+        tmp_path / "bps.csv",
+        [ROW, ["2021", "Maret", "0904", "Narnia", "Kalimantan Timur", "10", "1"]],
+    )
+    with pytest.raises(ImportProblems) as refused:
+        import_tables(store, [path], overrides={"licence": LICENCE}, publish_valid_rows=True)
+    assert refused.value.lines[0] == "bps.csv: data cube: IC-12: a duplicate"
+    assert flows(store, f"{BASE}graph/bps") == []
 
 
 def test_the_command_prints_saves_and_takes_a_mapping(store, tmp_path):
@@ -405,3 +436,293 @@ def test_a_table_by_regency_keeps_each_regency_and_tells_namesakes_apart(fresh_s
         (r["regency"].value.rsplit("/", 1)[1], r["origin"].value.rsplit("/", 1)[1]) for r in rows
     ]  # type: ignore[index]
     assert found == [("6390", "ID-KS"), ("6402", "ID-KI"), ("6471", "ID-KI")]
+
+
+def test_xlsx_numbers_are_read_as_stored_never_as_indonesian_text(store, tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(
+        [
+            "Tahun",
+            "Bulan",
+            "Kode HS",
+            "Negara Tujuan",
+            "Provinsi",
+            "Nilai FOB (US$)",
+            "Berat Bersih (Ton)",
+        ]
+    )
+    sheet.append([2021, "Maret", "0904", "Jepang", "Kalimantan Timur", 123.456, 1.234])
+    sheet.append([2021, "April", "0904", "Jepang", "Kalimantan Timur", "1.234.567,89", 1e-7])
+    path = tmp_path / "typed.xlsx"
+    workbook.save(path)
+    table = read_table(path)
+    assert table.rows[0][1][5:] == ["123.456", "1.234"]
+    assert table.rows[1][1][6] == "0.0000001"  # plain digits, no exponent
+    assert import_tables(store, [path], overrides={"licence": LICENCE}).problems == []
+    march, april = flows(store, f"{BASE}graph/typed")
+    assert Decimal(march["value"]) == Decimal("123.456")  # a number cell, not 123,456
+    assert Decimal(march["weight"]) == Decimal("1234")  # 1.234 t, not 1,234 t
+    assert Decimal(april["value"]) == Decimal("1234567.89")  # a text cell, as officers type
+    assert Decimal(april["weight"]) == Decimal("0.0001")
+
+
+def test_a_scale_in_the_header_multiplies_the_cells(store, tmp_path):
+    path = tmp_path / "ribuan.csv"
+    path.write_text(
+        "Tahun;Bulan;Kode HS;Negara Tujuan;Provinsi;Nilai FOB (Ribu US$);Berat Bersih (Ton)\n"
+        "2021;Maret;0904;Jepang;Kalimantan Timur;1.234,5;2,5\n",
+        encoding="utf-8",
+    )
+    mapping = recognise(read_table(path).header)
+    assert mapping.columns["Nilai FOB (Ribu US$)"].scale == 1000
+    assert import_tables(store, [path], overrides={"licence": LICENCE}).problems == []
+    (row,) = flows(store, f"{BASE}graph/ribuan")
+    assert (Decimal(row["value"]), row["currency"]) == (Decimal("1234500"), "USD")
+    assert Decimal(row["weight"]) == Decimal("2500")
+    saved = tmp_path / "mapping.yaml"
+    saved.write_text(mapping.to_yaml(), encoding="utf-8")
+    assert "scale: 1000" in saved.read_text(encoding="utf-8")
+    assert load_mapping(saved, read_table(path).header).to_yaml() == mapping.to_yaml()
+    saved.write_text(
+        "columns:\n  Nilai FOB (Ribu US$): {role: value, currency: USD, scale: juta}\n",
+        encoding="utf-8",
+    )
+    assert (
+        load_mapping(saved, read_table(path).header).columns["Nilai FOB (Ribu US$)"].scale
+        == 1_000_000
+    )
+    saved.write_text("columns:\n  Nilai FOB (Ribu US$): {role: value, scale: -3}\n")
+    with pytest.raises(MappingError, match="scale must be a whole number"):
+        load_mapping(saved, read_table(path).header)
+
+
+def test_two_value_columns_in_one_currency_are_a_problem_not_a_merge(store, tmp_path):
+    path = tmp_path / "fob-cif.csv"
+    path.write_text(
+        "Tahun;Bulan;Kode HS;Negara Tujuan;Provinsi;Nilai FOB (US$);Nilai CIF (US$)\n"
+        "2021;Maret;0904;Jepang;Kalimantan Timur;10;12\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportProblems) as raised:
+        import_tables(store, [path], overrides={"licence": LICENCE})
+    assert raised.value.lines == [
+        "fob-cif.csv:2: Nilai CIF (US$): a second amount in USD; map only one such column"
+    ]
+
+
+def test_a_missing_column_is_told_at_the_header_row_below_a_title(store, tmp_path):
+    path = tmp_path / "judul.csv"
+    path.write_text(
+        "Ekspor Kalimantan Timur menurut negara tujuan\n"
+        "\n"
+        "Tahun;Bulan;Kode HS;Provinsi;Nilai FOB (US$)\n"
+        "2021;Maret;0904;Kalimantan Timur;10\n",
+        encoding="utf-8",
+    )
+    table = read_table(path)  # the title line leaves the delimiter to the lines below it
+    assert (table.header_row, table.header[:2], table.rows) == (
+        3,
+        ["Tahun", "Bulan"],
+        [(4, ["2021", "Maret", "0904", "Kalimantan Timur", "10"])],
+    )
+    with pytest.raises(ImportProblems) as raised:
+        import_tables(store, [path], overrides={"licence": LICENCE})
+    assert raised.value.lines == [
+        "judul.csv:3: no destination column recognised; name it in a mapping"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cells", "style"),
+    [
+        (["1,254,300.50", "182,400", "1.500"], "en"),
+        (["1.254.300,50", "182.400", "12,5"], "id"),
+        (["1.500", "182,400", "1234"], None),  # each could be either: nothing says
+        (["1,254,300.50", "1.254.300,50"], None),  # they disagree: rows will say which
+        ([], None),
+    ],
+)
+def test_the_number_style_is_read_from_the_unambiguous_cells(cells, style):
+    assert number_style(cells) == style
+
+
+def test_an_english_formatted_bilingual_bps_table_imports_as_recognised(store, tmp_path):
+    path = tmp_path / "bps-en.csv"
+    path.write_text(
+        '"Ekspor Provinsi Kalimantan Timur Menurut Negara Tujuan, 2022"\n'
+        '"Exports of Kalimantan Timur by Country of Destination, 2022"\n'
+        "\n"
+        '"Tahun/Year","Bulan/Month","Kode HS/HS Code","Negara Tujuan/Country of Destination",'
+        '"Provinsi/Province","Nilai FOB (US$)/FOB Value (US$)","Berat Bersih (Kg)/Net Weight (Kg)"\n'
+        '"2022","Januari","0904","JEPANG/JAPAN","Kalimantan Timur","1,254,300.50","182,400"\n'
+        '"2022","Pebruari","0904","SINGAPURA/SINGAPORE","Kalimantan Timur","45,800.00","6,500"\n',
+        encoding="utf-8",
+    )
+    result = import_tables(store, [path], overrides={"licence": LICENCE})
+    assert result.problems == []
+    ((_, mapping, _),) = result.plans
+    assert mapping.numbers == "en"  # printed and saved with the mapping
+    january, february = flows(store, f"{BASE}graph/bps-en")
+    assert (january["destination"], Decimal(january["value"])) == (
+        f"{BASE}id/country/JP",
+        Decimal("1254300.50"),
+    )
+    assert Decimal(january["weight"]) == 182400  # not 182.4
+    assert february["destination"] == f"{BASE}id/country/SG"
+    assert january["row"].endswith("#row=5")
+
+
+def test_the_shacl_gate_stands_between_an_import_and_the_store(store, monkeypatch):
+    """Were the importer ever to build a fact the shapes refuse, the gate refuses the whole
+    import, names the node, and the store keeps its generation."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from kaltim_kg.errors import ValidationFailed
+    from kaltim_kg.link import imports
+    from kaltim_kg.namespaces import KKG
+
+    real = imports.plan_import
+
+    def faulty(*args, **kwargs):
+        plan = real(*args, **kwargs)
+        flow = URIRef(f"{BASE}id/flow/2021-01-shrimp-JP-ID-KI")
+        assert (flow, None, None) in plan.graph
+        plan.graph.set((flow, KKG.month, Literal(13, datatype=XSD.integer)))
+        return plan
+
+    monkeypatch.setattr(imports, "plan_import", faulty)
+    before = StoreDir(store.store_dir).require_current().id
+    with pytest.raises(ValidationFailed) as refused:
+        import_tables(store, [SAMPLE], overrides={"licence": LICENCE})
+    assert any("kkg:month must be one integer from 1 to 12" in line for line in refused.value.lines)
+    assert any("2021-01-shrimp-JP-ID-KI" in line for line in refused.value.lines)
+    assert StoreDir(store.store_dir).require_current().id == before
+    assert flows(store) == []
+
+
+def test_the_command_reports_every_problem_and_publishes_the_rest_only_when_asked(store, tmp_path):
+    path = write_csv(
+        tmp_path / "bps.csv",
+        [ROW, ["2021", "Maret", "0904", "Narnia", "Kalimantan Timur", "10", "1"]],
+    )
+    runner = CliRunner()
+    args = ["import", str(path), "--store", str(store.store_dir), "--licence", LICENCE]
+    refused = runner.invoke(main, args)
+    assert refused.exit_code == 1
+    lines = refused.stderr.splitlines()
+    assert (
+        "bps.csv:3: destination 'Narnia': no country or worldregion or province of that name or code"
+        in lines
+    )
+    assert lines[-1] == "1 problem(s): nothing was published"
+    assert flows(store, f"{BASE}graph/bps") == []
+    published = runner.invoke(main, [*args, "--publish-valid-rows"])
+    assert published.exit_code == 0, published.output
+    assert "bps.csv: 1 flows, 1 rows with problems" in published.stdout
+    assert "bps.csv:3: destination 'Narnia'" in published.stderr  # the report, never silent
+    assert "published generation" in published.stdout
+    assert len(flows(store, f"{BASE}graph/bps")) == 1
+
+
+def test_an_xlsx_month_typed_as_a_date_is_its_month(store, tmp_path):
+    from datetime import datetime
+
+    workbook = Workbook()
+    workbook.active.append(HEADER)
+    workbook.active.append(
+        [2021, datetime(2021, 3, 1), "0904", "Jepang", "Kalimantan Timur", 10.5, 2]
+    )
+    path = tmp_path / "tanggal.xlsx"
+    workbook.save(path)
+    assert import_tables(store, [path], overrides={"licence": LICENCE}).problems == []
+    (row,) = flows(store, f"{BASE}graph/tanggal")
+    assert (row["period"], row["month"]) == ("2021", "3")
+
+
+def test_the_readme_import_commands_run_as_written(store, tmp_path, monkeypatch):
+    import re
+    import shlex
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"\*\*With `kaltim-kg import`\.\*\*.*?\n```\n(.*?)\n```", readme, re.DOTALL)
+    assert block is not None
+    commands = [shlex.split(c) for c in block[1].replace("\\\n", " ").splitlines()]
+    assert len(commands) == 2
+    monkeypatch.chdir(tmp_path)  # mapping.yaml is written where the officer stands
+    (tmp_path / "data").symlink_to(ROOT / "data")
+    runner = CliRunner()
+    for command in commands:
+        assert command[:2] == ["kaltim-kg", "import"]
+        result = runner.invoke(main, [*command[1:], "--store", str(store.store_dir)])
+        assert result.exit_code == 0, result.output
+    assert "columns:" in (tmp_path / "mapping.yaml").read_text(encoding="utf-8")
+    rows = flows(store)
+    assert len(rows) == 6 and rows[0]["licence"] == LICENCE  # kept in the saved mapping
+
+
+def test_a_commodity_name_and_its_hs_code_check_each_other(store, tmp_path):
+    path = tmp_path / "uraian.csv"
+    path.write_text(
+        "Tahun;Bulan;Kode HS;Uraian;Negara Tujuan;Provinsi;Nilai FOB (US$);Berat Bersih (Kg)\n"
+        "2021;Maret;0306;Udang beku;Jepang;Kalimantan Timur;10;1\n"  # the code decides: shrimp
+        "2021;Maret;0904;Barang lain-lain;Jepang;Kalimantan Timur;10;1\n"  # the code alone
+        "2021;Maret;0306;Lada;Jepang;Kalimantan Timur;10;1\n",  # pepper is not 0306
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportProblems) as raised:
+        import_tables(store, [path], overrides={"licence": LICENCE})
+    assert raised.value.lines == [
+        "uraian.csv:4: commodity 'Lada' is HS 0904, but the row's HS code is 0306"
+    ]
+    result = import_tables(store, [path], overrides={"licence": LICENCE}, publish_valid_rows=True)
+    assert len(result.problems) == 1
+    found = {r["commodity"].rsplit("/", 1)[1] for r in flows(store, f"{BASE}graph/uraian")}
+    assert found == {"shrimp", "pepper"}
+
+
+def test_several_tables_are_one_import_all_or_nothing(store, tmp_path):
+    bad = write_csv(
+        tmp_path / "bps.csv", [["2021", "Maret", "0904", "Narnia", "Kalimantan Timur", "10", "1"]]
+    )
+    before = StoreDir(store.store_dir).require_current().id
+    with pytest.raises(ImportProblems) as raised:
+        import_tables(store, [SAMPLE, bad], overrides={"licence": LICENCE})
+    assert [line.split(":")[0] for line in raised.value.lines] == ["bps.csv"]
+    assert StoreDir(store.store_dir).require_current().id == before
+    assert flows(store) == []  # the good table waits for the bad one
+    result = import_tables(
+        store, [SAMPLE, bad], overrides={"licence": LICENCE}, publish_valid_rows=True
+    )
+    assert result.loaded is not None
+    assert len(flows(store)) == 6 and flows(store, f"{BASE}graph/bps") == []
+
+
+def test_a_table_with_no_rows_is_a_problem_not_an_empty_publication(store, tmp_path):
+    path = write_csv(tmp_path / "kosong.csv", [])
+    before = StoreDir(store.store_dir).require_current().id
+    with pytest.raises(ImportProblems) as raised:
+        import_tables(store, [path], overrides={"licence": LICENCE})
+    assert raised.value.lines == ["kosong.csv:1: no rows under the header"]
+    assert StoreDir(store.store_dir).require_current().id == before
+
+
+def test_a_total_row_is_skipped_and_said_never_a_flow(store, tmp_path):
+    path = write_csv(
+        tmp_path / "bps.csv",
+        [ROW, ["", "", "", "JUMLAH / TOTAL", "", "1.234.567,89", "1.500"]],
+    )
+    result = import_tables(store, [path], overrides={"licence": LICENCE})
+    assert result.problems == []
+    ((plan, _, _),) = result.plans
+    assert plan.total_rows == ["bps.csv:3: a total row, not a flow: skipped"]
+    assert plan.flows == 1
+    assert len(flows(store, f"{BASE}graph/bps")) == 1
+    printed = CliRunner().invoke(
+        main,
+        ["import", str(path), "--store", str(store.store_dir), "--licence", LICENCE, "--check"],
+    )
+    assert printed.exit_code == 0, printed.output
+    assert "bps.csv:3: a total row, not a flow: skipped" in printed.stderr
+    assert "bps.csv: 1 flows, 0 rows with problems, 1 total rows skipped" in printed.stdout

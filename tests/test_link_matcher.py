@@ -145,6 +145,58 @@ def test_a_national_tariff_line_links_to_its_hs_subheading(index):
     assert best(index, "0306.17.10", "HS") == (ID + "hs/030617", 95.0, True)
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "iri"),
+    [
+        ("306", "HS", "hs/0306"),  # Excel's HS 0306
+        ("30617", "HS", "hs/030617"),
+        ("3", "HS", "hs/03"),
+        ("30", "WorldRegion", "world-region/030"),  # M49 030 without its zero
+    ],
+)
+def test_a_code_that_lost_its_leading_zeros_is_found(index, text, kind, iri):
+    assert best(index, text, kind) == (ID + iri, 95.0, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "iri"),
+    [
+        ("Tiongkok (RRT)", "Country", "country/CN"),
+        ("Korea Selatan (Korsel)", "Country", "country/KR"),
+        ("Kalimantan Timur (Kaltim)", "Province", "region/ID-KI"),
+        ("Kota Bogor (Jawa Barat)", "Regency", "regency/3271"),
+        ("CN (Tiongkok)", "Country", "country/CN"),
+        ("TIONGKOK/CHINA", "Country", "country/CN"),  # bilingual cells, as BPS writes them
+        ("Kalimantan Timur / East Kalimantan", "Province", "region/ID-KI"),
+    ],
+)
+def test_a_name_with_its_alias_or_code_in_brackets(index, text, kind, iri):
+    assert best(index, text, kind) == (ID + iri, 95.0, True)
+
+
+@pytest.mark.parametrize("text", ["Korea Selatan (Tiongkok)", "Korsel/RRT"])
+def test_parts_naming_two_entities_are_no_match(index, text):
+    found = reconcile(index, Query(text, resolve_types(["Country"], BASE)))
+    assert {c.entity.iri for c in found[:2]} == {ID + "country/KR", ID + "country/CN"}
+    assert not any(c.match for c in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "iri"),
+    [
+        ("KoreaSelatan", "Country", "country/KR"),
+        ("KutaiKartanegara", "Regency", "regency/6402"),
+        ("Kab. KutaiKartanegara", "Regency", "regency/6402"),
+        ("Kepulauan Riau", "Province", "region/ID-KR"),
+        ("KepulauanRiau", "Province", "region/ID-KR"),
+    ],
+)
+def test_a_name_written_without_its_spaces(index, text, kind, iri):
+    found, score, match = best(index, text, kind)
+    assert (found, match) == (ID + iri, True)
+    assert score >= 95
+
+
 def test_a_code_two_kinds_share_is_ambiguous_without_a_type(index):
     found = reconcile(index, Query("64"))
     assert {c.entity.iri for c in found} >= {ID + "region/ID-KI", ID + "hs/64"}
@@ -173,6 +225,27 @@ def test_typos_find_the_entity_but_are_never_a_match(index, typo, iri, kind):
     assert match is False
 
 
+@pytest.mark.parametrize(
+    ("text", "kind", "iri"),
+    [
+        ("Tiongkok daratan", "Country", "country/CN"),
+        ("ekspor ke Korea Selatan", "Country", "country/KR"),
+        ("Kabupaten Kutai Kartanegara Provinsi Kalimantan Timur", "Regency", "regency/6402"),
+    ],
+)
+def test_a_name_inside_a_longer_text_is_a_candidate_never_a_match(index, text, kind, iri):
+    found, score, match = best(index, text, kind)
+    assert (found, match) == (ID + iri, False)
+    assert 60 <= score < 90
+
+
+def test_a_longer_run_of_words_scores_higher(index):
+    short = best(index, "Korea Selatan dan sekitarnya", "Country")[1]
+    long = best(index, "Korea Selatan", "Country")[1]
+    covered = best(index, "Korea Selatan saja", "Country")[1]
+    assert short < covered < long
+
+
 def test_nothing_like_it_gives_no_candidate(index):
     assert reconcile(index, Query("zzzz qqqq", resolve_types(["Country"], BASE))) == []
 
@@ -197,6 +270,11 @@ def test_properties_alone_find_an_entity_by_its_code(index):
         100.0,
         True,
     )
+
+
+def test_the_hs_type_by_any_of_its_names():
+    for name in ("HS", "hs code", "kkg:HSConcept", str(KKG.HSConcept), f"{ID}hs/"):
+        assert [t.key for t in resolve_types([name], BASE)] == ["HS"]
 
 
 def test_types_and_properties_are_checked(index):
@@ -224,6 +302,8 @@ def test_shipped_countries_regions_and_commodities(shipped):
     assert best(shipped, "Prov. Kalimantan Timur", "Province")[::2] == (ID + "region/ID-KI", True)
     assert best(shipped, "Kaltim")[::2] == (ID + "region/ID-KI", True)
     assert best(shipped, "udang", "Commodity")[::2] == (ID + "commodity/shrimp", True)
+    assert best(shipped, "udang beku", "Commodity")[0] == ID + "commodity/shrimp"  # the issue's
+    assert best(shipped, "lada putih", "Commodity")[0] == ID + "commodity/pepper"
     # one curated commodity per code here: 0306 is both shrimp and crab (a heading each)
     assert best(shipped, "0904", "Commodity")[::2] == (ID + "commodity/pepper", True)
     assert best(shipped, "Malysia", "Country")[::2] == (ID + "country/MY", False)
@@ -243,3 +323,19 @@ def test_shipped_index_is_built_from_the_graph_not_a_list(shipped):
     store = shipped  # every Country the store has is indexed, whatever their number
     assert len(countries) >= 14
     assert all(store.entities[p].codes for p in countries)
+
+
+def test_two_labels_in_one_language_name_an_entity_alike_in_every_process():
+    import pyoxigraph
+
+    store = memory_store()
+    store.add(
+        pyoxigraph.Quad(
+            pyoxigraph.NamedNode(ID + "hs/030617"),
+            pyoxigraph.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
+            pyoxigraph.Literal("Crustaceans; frozen, shrimps and prawns", language="en"),
+            pyoxigraph.NamedNode(f"{BASE}graph/hs"),
+        )
+    )
+    names = {build_index(store, BASE).entity(ID + "hs/030617").name for _ in range(3)}
+    assert names == {"030617 Crustaceans; frozen, shrimps and prawns"}  # the first by text

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kaltim_kg.web.sparql_examples import EXAMPLES
+from kaltim_kg.query.examples import EXAMPLES
 from tests.html_page import find, parse_html
 
 HTML = {"Accept": "text/html"}

@@ -120,6 +120,131 @@ def test_valid_example_batches_name_types_we_do_not_have(client):
     )
 
 
+# The examples are written against the GND (a German authority file). Sent as they are,
+# each is answered: 200 and a valid result, or 400 naming the GND type or property this
+# service does not have. Sent with the GND's vocabulary swapped for ours, shape unchanged
+# (multiple values, {id, name} values, no query string, type_strict ...), each is 200.
+GND_TO_OURS = {
+    "DifferentiatedPerson": "https://w3id.org/kaltim-kg/ontology#Regency",
+    "professionOrOccupation": "https://w3id.org/kaltim-kg/ontology#province",
+    "affiliation": "kkg:bpsCode",
+    "uid": "kkg:bpsCode",
+    "Politik*": "Kalimantan Timur",
+    "wissenschaftler": ID + "region/ID-KI",
+    "Wissenschaftler(in)": "Kalimantan Timur",
+    "http://d-nb.info/gnd/2022139-3": "6411",
+    "27eb892afbb2": "6471",
+    "ab09da9dd37e": "6402",
+    "Christel Hanewinckel": "Kab. Mahakam Ulu",
+    "Franz Thönnes": "KOTA BALIKPAPAN",
+    "Hans-Eberhard Urbaniak": "Tiongkok",
+    "Ernst Schwanhold": "Korsel",
+    "10662041X": ID + "country/CN",
+    "1064905412": ID + "regency/6402",
+    "variantName": "skos:altLabel",
+    "geographicAreaCode": "kkg:isoAlpha2",
+    "wikidataId": "wikidata",
+}
+
+
+def ours(value):
+    """An example request with the GND's names replaced by this service's, shape unchanged."""
+    if isinstance(value, dict):
+        return {k: ours(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [ours(v) for v in value]
+    return GND_TO_OURS.get(value, value) if isinstance(value, str) else value
+
+
+def one_line_400(response, *reasons: str) -> str:
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert response.mimetype == "text/plain"
+    text = response.get_data(as_text=True)
+    assert text.startswith("Bad Request: ") and text.endswith("\n") and text.count("\n") == 1
+    assert any(reason in text for reason in reasons), text
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    return text
+
+
+@pytest.mark.parametrize(
+    "path", examples("reconciliation-query-batch", "valid"), ids=lambda p: p.name
+)
+def test_valid_example_batches_are_answered_over_http(client, path):
+    text = path.read_text()
+    for response in (
+        client.post("/reconcile", data={"queries": text}),
+        client.get("/reconcile", query_string={"queries": text}),
+    ):
+        if response.status_code == 200:
+            check("reconciliation-result-batch", response.json)
+            assert set(response.json) == set(json.loads(text))
+        else:  # the GND's own vocabulary, which this service does not have
+            one_line_400(response, "unknown type 'DifferentiatedPerson'", "unknown property 'uid'")
+    translated = json.dumps(ours(json.loads(text)))
+    for method in ("post", "get"):
+        answer = reconcile(client, json.loads(translated), method)
+        assert set(answer) == set(json.loads(text))
+        assert all(answer[key]["result"] for key in answer)  # each finds its entity
+        for result in answer.values():
+            assert all(c["id"].startswith(ID) for c in result["result"])
+
+
+def test_translated_examples_find_what_they_name(client):
+    full = ours(
+        json.loads(
+            (SPEC / "examples/reconciliation-query-batch/valid/example-full.json").read_text()
+        )
+    )
+    answer = reconcile(client, full)
+    # q0: "Kab. Mahakam Ulu" in the province "Kalimantan Timur" with BPS code 6411
+    assert [c["id"] for c in answer["q0"]["result"] if c["match"]] == [ID + "regency/6411"]
+    # q1: "KOTA BALIKPAPAN" whose BPS code is not 6411: found, but not certain
+    top = answer["q1"]["result"][0]
+    assert (top["id"], top["match"]) == (ID + "regency/6471", False)
+    bare = ours(
+        json.loads(
+            (SPEC / "examples/reconciliation-query-batch/valid/no-query-string.json").read_text()
+        )
+    )
+    answer = reconcile(client, bare)
+    assert answer["q1"]["result"][0]["id"] == ID + "regency/6471"
+    assert answer["q2"]["result"][0]["id"] == ID + "regency/6402"
+
+
+@pytest.mark.parametrize(
+    "path", examples("reconciliation-query-batch", "invalid"), ids=lambda p: p.name
+)
+def test_invalid_example_batches_are_400_with_one_line_over_http(client, path):
+    text = path.read_text()
+    for response in (
+        client.post("/reconcile", data={"queries": text}),
+        client.get("/reconcile", query_string={"queries": text}),
+    ):
+        one_line_400(response, "needs a query string or", "unknown member 'props'")
+
+
+@pytest.mark.parametrize("path", examples("data-extension-query", "valid"), ids=lambda p: p.name)
+def test_valid_example_extension_queries_are_answered_over_http(client, path):
+    text = path.read_text()
+    response = client.post("/reconcile", data={"extend": text})
+    one_line_400(response, "unknown property 'variantName'")
+    request = ours(json.loads(text))
+    for response in (
+        client.post("/reconcile", data={"extend": json.dumps(request)}),
+        client.get("/reconcile", query_string={"extend": json.dumps(request)}),
+    ):
+        assert response.status_code == 200, response.get_data(as_text=True)
+        body = response.json
+        check("data-extension-response", body)
+        assert list(body["rows"]) == request["ids"]
+        china = body["rows"][ID + "country/CN"]
+        assert {"str": "CN"} in china["kkg:isoAlpha2"]
+        assert {"str": "RRT"} in china["skos:altLabel"]
+        if "wikidata" in china:
+            assert china["wikidata"] == [{"str": "Q148"}]
+        assert body["rows"][ID + "regency/6402"]["skos:altLabel"] == [{"str": "Kukar"}]
+
+
 # --- the manifest
 
 
@@ -316,12 +441,51 @@ def test_jsonp_wraps_the_answer_for_a_plain_callback(client):
 
 
 @pytest.mark.parametrize(
-    "callback", ["alert(1)//", "<script>", "a b", "1abc", "a..b", "x" * 300, "a;b", "cb\u2028"]
+    "callback",
+    [
+        "alert(1)//",
+        "<script>",
+        "a b",
+        "1abc",
+        "a..b",
+        "x" * 300,
+        "a;b",
+        "cb\u2028",
+        "cb\n",
+        "ns.cb",  # a dotted path would let a page call any method it names
+        "location.assign",
+        "caf\u00e9",
+        "",
+    ],
 )
 def test_a_callback_that_is_not_an_identifier_is_refused(client, callback):
-    response = client.get("/reconcile", query_string={"callback": callback})
-    assert response.status_code == 400
-    assert "callback" in response.get_data(as_text=True)
+    for response in (
+        client.get("/reconcile", query_string={"callback": callback}),
+        client.get(
+            "/reconcile/suggest/entity", query_string={"prefix": "kal", "callback": callback}
+        ),
+        client.post(
+            "/reconcile", data={"queries": '{"q": {"query": "Korsel"}}', "callback": callback}
+        ),
+    ):
+        text = one_line_400(response, "callback must be a JavaScript identifier")
+        assert callback not in text or not callback  # the name is never echoed back
+
+
+def test_jsonp_for_every_json_answer(client):
+    batch = json.dumps({"q": {"query": "Korsel", "type": "Country"}})
+    for response in (
+        client.post("/reconcile", data={"queries": batch, "callback": "cb_1"}),
+        client.get("/reconcile/suggest/type", query_string={"prefix": "Re", "callback": "cb_1"}),
+        client.get("/reconcile/propose_properties?type=Country&callback=cb_1"),
+    ):
+        assert response.status_code == 200
+        assert response.mimetype == "application/javascript"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        text = response.get_data(as_text=True)
+        assert text.startswith("/**/cb_1(") and text.endswith(");")
+        json.loads(text[len("/**/cb_1(") : -2])
 
 
 def test_cors_preflight(client):
@@ -353,6 +517,38 @@ def test_suggest_entities_by_prefix(client):
     kalimantan = {ID + f"region/ID-{code}" for code in ("KB", "KT", "KS", "KI", "KU")}
     assert {r["id"] for r in typed["result"]} == kalimantan
     assert client.get("/reconcile/suggest/entity?prefix=kal&type=Person").status_code == 400
+
+
+def test_suggest_pages_with_a_cursor(client):
+    every = client.get("/reconcile/suggest/entity?prefix=kab&limit=20").json["result"]
+    assert len(every) >= 4  # the fixture's kabupaten
+    pages = [
+        client.get(f"/reconcile/suggest/entity?prefix=kab&limit=2&cursor={n}").json["result"]
+        for n in range(0, len(every), 2)
+    ]
+    for page in pages:
+        check("suggest-entities-response", {"result": page})
+    assert [r["id"] for page in pages for r in page] == [r["id"] for r in every]
+    types = client.get("/reconcile/suggest/type?prefix=&limit=2&cursor=2").json["result"]
+    assert [t["name"] for t in types] == ["Province (Provinsi)", "Regency or city (Kabupaten/kota)"]
+    assert client.get("/reconcile/suggest/property?prefix=iso&cursor=999").json == {"result": []}
+    for bad in ("-1", "x", "1e3", "9" * 30, "\u00b2", "\u0661"):
+        response = client.get(
+            "/reconcile/suggest/entity", query_string={"prefix": "k", "cursor": bad}
+        )
+        one_line_400(response, "cursor must be a whole number")
+
+
+@pytest.mark.parametrize("bad", ["\u00b2", "\u0661\u0662", "-3", "3.5", "9" * 30])
+def test_a_limit_that_is_not_plain_digits_is_400_never_500(client, bad):
+    routes = ("/reconcile/suggest/entity", "/reconcile/suggest/type", "/reconcile/suggest/property")
+    for route in routes:
+        response = client.get(route, query_string={"prefix": "k", "limit": bad})
+        one_line_400(response, "limit must be a whole number")
+    response = client.get(
+        "/reconcile/propose_properties", query_string={"type": "Country", "limit": bad}
+    )
+    one_line_400(response, "limit must be a whole number")
 
 
 def test_suggest_types_and_properties(client):
@@ -428,3 +624,78 @@ def test_every_reconcile_route_is_in_the_readme(client):
     assert len(rules) == 7
     for rule in rules:
         assert f"| `{rule}` |" in readme, f"{rule} is not documented in README.md"
+
+
+@pytest.mark.parametrize(
+    ("key", "name"),
+    [
+        ("country/CN", "Tiongkok"),
+        ("regency/6402", "Kabupaten Kutai Kartanegara"),
+        ("region/ID-KI", "Kalimantan Timur"),
+        ("world-region/150", "Eropa"),
+        ("hs/030617", "030617 "),  # its HS label: the fixture's, or HS 2022's full text
+    ],
+)
+def test_preview_of_each_kind_is_a_card_openrefine_can_frame(client, key, name):
+    from tests.html_page import find, parse_html
+
+    preview = client.get("/reconcile").json["preview"]
+    url = preview["url"].replace("http://localhost", "").replace("{{id}}", quote(ID + key, safe=""))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.mimetype == "text/html" and response.mimetype_params["charset"] == "utf-8"
+    elements = parse_html(response.get_data(as_text=True))
+    assert find(elements, "meta", charset="utf-8")
+    (heading,) = find(elements, "h1")
+    assert heading.text.strip() == name or (name.endswith(" ") and heading.text.startswith(name))
+    (link,) = [e for e in find(elements, "a") if e.attrs.get("href", "").endswith("/id/" + key)]
+    assert link.attrs["rel"] == "noopener"
+    assert not find(elements, "script")
+    policy = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors *" in policy  # OpenRefine shows it in a frame
+    assert "default-src 'none'" in policy or "default-src 'self'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_openrefine_example_table_reconciles_as_openrefine_drives_it(client):
+    """data/examples/contoh-openrefine.csv, column by column, in OpenRefine's batches of 10
+    with type_strict "should"; the regency column with the province column as a property."""
+    import csv
+
+    path = Path(__file__).resolve().parent.parent / "data/examples/contoh-openrefine.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    country = "https://w3id.org/kaltim-kg/ontology#Country"
+    regency = "https://w3id.org/kaltim-kg/ontology#Regency"
+    province = "https://w3id.org/kaltim-kg/ontology#province"
+    countries = {
+        f"q{i}": {"query": r["Negara Tujuan"], "type": country, "type_strict": "should"}
+        for i, r in enumerate(rows)
+    }
+    regencies = {
+        f"q{i}": {
+            "query": r["Kabupaten/Kota"],
+            "type": regency,
+            "type_strict": "should",
+            "properties": [{"pid": province, "v": r["Provinsi"]}],
+        }
+        for i, r in enumerate(rows)
+    }
+    matched = {}
+    for name, batch in (("country", countries), ("regency", regencies)):
+        answer = reconcile(client, batch)
+        matched[name] = [
+            next((c["id"].removeprefix(ID) for c in answer[k]["result"] if c["match"]), None)
+            for k in batch
+        ]
+        top = [answer[k]["result"][0]["id"].removeprefix(ID) for k in batch]
+        matched[name + " top"] = top
+    assert matched["country"] == ["country/CN", "country/KR", "country/CN", "country/CI", None]
+    assert matched["country top"][4] == "country/KR"  # the typo: offered, for a person to pick
+    assert matched["regency"] == [
+        "regency/6402",
+        "regency/6471",
+        "regency/6411",  # Mahakam Ulu in East Kalimantan
+        "regency/6390",  # its namesake in South Kalimantan (the fixture's invention)
+        "regency/3271",
+    ]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from kaltim_kg.link.search import search
+from kaltim_kg.store.generations import StoreDir
 from tests.browse_fixture import BASE, browse_index, use_index
 from tests.html_page import find, parse_html
 
@@ -206,3 +209,27 @@ def test_the_index_is_built_once_per_generation(app, built):
         first = cache.get()
         assert cache.get() is first
         assert first.generation == built.generation.id
+
+
+def test_the_index_is_built_when_a_generation_goes_live_not_at_a_visit(fresh_store, tmp_path):
+    from kaltim_kg.store.publish import build, load
+    from kaltim_kg.web import browse, create_app
+
+    build(fresh_store)
+    app = create_app(fresh_store, {"TESTING": True})
+    cache = app.extensions["kaltim_kg_browse_index"]
+    browse.watch(app, interval=0.05)
+    first = _built_for(cache, StoreDir(fresh_store.store_dir).generation_id())
+    extra = tmp_path / "extra.nt"
+    extra.write_text("<http://example.org/a> <http://example.org/p> <http://example.org/b> .\n")
+    load(fresh_store, [extra], validate=False)
+    second = _built_for(cache, StoreDir(fresh_store.store_dir).generation_id())
+    assert second is not first
+
+
+def _built_for(cache, generation: str | None):
+    deadline = time.monotonic() + 60
+    while (built := cache._built) is None or built.generation != generation:
+        assert time.monotonic() < deadline, "no index was built for the new generation"
+        time.sleep(0.05)
+    return built

@@ -194,7 +194,7 @@ def test_query_page_runs_an_example_offline_in_a_browser(live_server):
             pytest.fail("playwright is required on CI (see .ci/run)")
         pytest.skip("needs playwright")
     chromium = _chromium() or None  # None: playwright's own download, if installed
-    from kaltim_kg.web.sparql_examples import EXAMPLES
+    from kaltim_kg.query.examples import EXAMPLES
 
     outside: list[str] = []
     errors: list[str] = []

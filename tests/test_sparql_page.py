@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kaltim_kg.web.sparql_examples import EXAMPLES
+from kaltim_kg.query.examples import EXAMPLES
 
 STATIC = Path(__file__).resolve().parents[1] / "kaltim_kg" / "web" / "static" / "yasgui"
 

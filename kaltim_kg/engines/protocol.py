@@ -19,7 +19,13 @@ from urllib.parse import quote, urlencode
 from kaltim_kg.engines.address import EngineAddress
 from kaltim_kg.engines.http import EngineHTTP, EngineResponse
 from kaltim_kg.engines.results import standard_json
-from kaltim_kg.errors import EngineError, QuerySyntaxError, QueryTimeout, QueryUnavailable
+from kaltim_kg.errors import (
+    EngineError,
+    EngineFailed,
+    QuerySyntaxError,
+    QueryTimeout,
+    QueryUnavailable,
+)
 
 # The graph that records the push now live: its generation and its graphs.
 PUBLICATION_GRAPH = "urn:kaltim-kg:publication"
@@ -98,7 +104,7 @@ class EngineClient:
                 raise QueryUnavailable(f"the engine refuses the query: {first_line}")
             raise QuerySyntaxError(f"the engine cannot evaluate the query: {first_line}")
         if response.status != 200:
-            raise QueryUnavailable(f"the engine answered {response.status}: {response.reason()}")
+            raise EngineFailed(f"engine {self.url} answered {response.status}: {response.reason()}")
         return response
 
     def select(self, query: str, dataset: Dataset | None, timeout: float, max_bytes: int) -> bytes:
@@ -122,13 +128,16 @@ class EngineClient:
             f"OPTIONAL {{ <{PUBLICATION_GRAPH}> <{_P}graph> ?graph }} }} }}"
         )
         body = self.select(query, None, timeout, 16_000_000)
-        rows = json.loads(body)["results"]["bindings"]
-        if not rows:
-            return None
-        graphs = sorted({row["graph"]["value"] for row in rows if "graph" in row})
-        return Publication(
-            rows[0]["generation"]["value"], tuple(graphs), int(rows[0]["quads"]["value"])
-        )
+        try:
+            rows = json.loads(body)["results"]["bindings"]
+            if not rows:
+                return None
+            graphs = sorted({row["graph"]["value"] for row in rows if "graph" in row})
+            return Publication(
+                rows[0]["generation"]["value"], tuple(graphs), int(rows[0]["quads"]["value"])
+            )
+        except (ValueError, KeyError, TypeError, IndexError) as exc:
+            raise EngineFailed(f"engine {self.url}: its publication record cannot be read") from exc
 
     def count(self, graph: str, timeout: float = WRITE_TIMEOUT) -> int:
         body = self.select(

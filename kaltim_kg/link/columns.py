@@ -42,6 +42,22 @@ HEADER_PATTERNS: tuple[tuple[str, str], ...] = (
 )
 CURRENCY_MARKS = (("US$", "USD"), ("USD", "USD"), ("RP", "IDR"), ("IDR", "IDR"), ("EUR", "EUR"))
 WEIGHT_UNITS = {"kg": 1, "ton": 1000, "tonnes": 1000, "tonne": 1000}
+# A header's scale word: "Nilai FOB (Ribu US$)" counts thousands of dollars.
+SCALES = {
+    "ribu": 1000,
+    "ribuan": 1000,
+    "rb": 1000,
+    "000": 1000,
+    "thousand": 1000,
+    "thousands": 1000,
+    "juta": 1_000_000,
+    "jt": 1_000_000,
+    "million": 1_000_000,
+    "millions": 1_000_000,
+    "miliar": 1_000_000_000,
+    "milyar": 1_000_000_000,
+    "billion": 1_000_000_000,
+}
 
 
 class MappingError(KaltimKGError):
@@ -53,9 +69,14 @@ class Column:
     role: str
     currency: str | None = None  # value columns: the currency the header states
     unit: str | None = None  # net weight columns: kg or ton
+    scale: int | None = None  # value and weight columns: each cell counts this many (ribu)
 
     def as_yaml(self) -> Any:
-        options = {k: v for k, v in (("currency", self.currency), ("unit", self.unit)) if v}
+        options = {
+            k: v
+            for k, v in (("currency", self.currency), ("unit", self.unit), ("scale", self.scale))
+            if v
+        }
         return {"role": self.role, **options} if options else self.role
 
 
@@ -102,6 +123,21 @@ def _unit_in(header: str) -> str | None:
     return next((w if w == "kg" else "ton" for w in words if w in WEIGHT_UNITS), None)
 
 
+def _scale_in(header: str) -> int | None:
+    return next((SCALES[w] for w in name_key(header).split() if w in SCALES), None)
+
+
+def _scale(given: Any, where: str) -> int | None:
+    """A mapping's `scale:`: a whole number, or a scale word (ribu, juta, thousand ...)."""
+    if given is None:
+        return None
+    if isinstance(given, str) and name_key(given) in SCALES:
+        return SCALES[name_key(given)]
+    if isinstance(given, int) and not isinstance(given, bool) and given > 0:
+        return given
+    raise MappingError(f"{where}: scale must be a whole number or ribu, juta, miliar")
+
+
 def recognise(header: list[str]) -> Mapping:
     """Guess each column's role from its header; unrecognised columns are left out."""
     mapping = Mapping()
@@ -115,6 +151,8 @@ def recognise(header: list[str]) -> Mapping:
                     column.currency = _currency_in(text)
                 if role == "net_weight":
                     column.unit = _unit_in(text) or "kg"
+                if role in ("value", "net_weight"):
+                    column.scale = _scale_in(text)
                 mapping.columns[text] = column
                 break
     return mapping
@@ -144,7 +182,8 @@ def load_mapping(path: Path, header: list[str]) -> Mapping:
         unit = spec.get("unit")
         if unit is not None and unit not in WEIGHT_UNITS:
             raise MappingError(f"{path}: column {name!r}: unit must be kg or ton")
-        mapping.columns[str(name)] = Column(role, spec.get("currency"), unit)
+        scale = _scale(spec.get("scale"), f"{path}: column {name!r}")
+        mapping.columns[str(name)] = Column(role, spec.get("currency"), unit, scale)
     for key in ("numbers", "origin", "year", "currency", "title", "licence", "source"):
         if raw.get(key) is not None:
             setattr(mapping, key, str(raw[key]))

@@ -22,12 +22,17 @@ from kaltim_kg.link.columns import WEIGHT_UNITS, Mapping
 from kaltim_kg.link.cube import add_observation, add_structure, check_cube, ref_period
 from kaltim_kg.link.index import Entity, EntityIndex
 from kaltim_kg.link.matcher import PropertyFilter, Query, reconcile, resolve_property
-from kaltim_kg.link.tables import Table, parse_month, parse_number, parse_quarter, parse_year
-from kaltim_kg.link.text import code_key
+from kaltim_kg.link.tables import Table, parse_month, parse_quarter, parse_year
+from kaltim_kg.link.text import code_key, name_key
 from kaltim_kg.link.types import resolve_types
 from kaltim_kg.namespaces import KKG, SCHEMA, mint_iri, slugify
 
 DESTINATION_TYPES = ("Country", "WorldRegion", "Province")
+# A cell that makes its row a table's total (BPS tables end with "JUMLAH / TOTAL"): the sum
+# of other rows, not a flow of its own, so it is skipped (and said), never published.
+TOTAL_WORDS = frozenset(
+    {"jumlah", "total", "jumlah total", "grand total", "total keseluruhan", "jumlah seluruhnya"}
+)
 CURRENCY_ALIASES = {"US$": "USD", "$": "USD", "RP": "IDR", "RP.": "IDR"}
 
 
@@ -40,6 +45,10 @@ class ImportPlan:
     flows: int = 0
     problems: list[str] = field(default_factory=list)
     skipped_rows: int = 0
+    total_rows: list[str] = field(default_factory=list)  # `file:row: ...` of skipped totals
+    # Problems of the table as a whole (no licence, a column missing, a broken data cube):
+    # they are in `problems` too, and no option publishes a table that has any.
+    blocking: list[str] = field(default_factory=list)
 
 
 class _Row:
@@ -85,6 +94,15 @@ def _hs_digits(text: str) -> str:
     return "0" + digits if digits.isdigit() and len(digits) % 2 else digits
 
 
+def _hs_codes(entity: Entity) -> list[str]:
+    return sorted({code_key(c) for _, c in entity.codes if code_key(c).isdigit()})
+
+
+def _hs_agrees(entity: Entity, digits: str) -> bool:
+    """Whether one of the entity's HS codes is the row's, or a broader or narrower one."""
+    return any(c.startswith(digits) or digits.startswith(c) for c in _hs_codes(entity))
+
+
 def _currency(text: str) -> str:
     code = CURRENCY_ALIASES.get(text.strip().upper(), text.strip().upper())
     if len(code) != 3 or not code.isalpha():
@@ -119,14 +137,30 @@ class _Builder:
         g.add((node, SCHEMA.name, Literal(self.table.name)))
 
     def commodity(self, row: _Row) -> URIRef | None:
+        """The row's commodity from its name and HS code: each checks the other, and the
+        code decides among the name's candidates ("Udang beku" with 0306 is shrimp)."""
         name, hs = row.get("commodity"), row.get("hs_code")
-        if name:
+        digits = _hs_digits(hs) if hs else ""
+        if name and digits:
+            commodities = resolve_types(["Commodity"], self.base)
+            found = reconcile(self.index, Query(name, commodities, limit=5))
+            certain = [c.entity for c in found if c.match]
+            agreeing = [c.entity for c in found if _hs_agrees(c.entity, digits)]
+            if certain and certain[0] not in agreeing and _hs_codes(certain[0]):
+                codes = ", ".join(_hs_codes(certain[0]))
+                row.problem(f"commodity {name!r} is HS {codes}, but the row's HS code is {digits}")
+                return None
+            if certain:
+                return URIRef(certain[0].iri)
+            if len(agreeing) == 1:
+                return URIRef(agreeing[0].iri)
+            # the name settles nothing: the HS code alone says what the goods are
+        elif name:
             entity = _one(self.index, row, "commodity", name, ("Commodity",))
             return URIRef(entity.iri) if entity else None
-        if not hs:
+        if not digits:
             row.problem("no commodity: neither a commodity name nor an HS code")
             return None
-        digits = _hs_digits(hs)
         found = reconcile(
             self.index, Query(digits, resolve_types(["Commodity"], self.base), limit=3)
         )
@@ -200,7 +234,9 @@ class _Builder:
             if column.role not in ("value", "net_weight") or not text or text in ("-", "\u2013"):
                 continue
             try:
-                number = parse_number(text, self.mapping.numbers)
+                at = self.table.header.index(header)
+                number = self.table.number(row.number, at, text, self.mapping.numbers)
+                number *= column.scale or 1
                 if number < 0:
                     raise ValueError(f"negative: {text!r}")
             except ValueError as exc:
@@ -216,10 +252,16 @@ class _Builder:
                 ok = False
                 continue
             try:
-                values.append((number, _currency(currency_text)))
+                currency = _currency(currency_text)
             except ValueError as exc:
                 row.problem(f"{header}: {exc}")
                 ok = False
+                continue
+            if any(currency == theirs for _, theirs in values):
+                row.problem(f"{header}: a second amount in {currency}; map only one such column")
+                ok = False
+                continue
+            values.append((number, currency))
         if ok and not values and weight is None:
             row.problem("no value and no net weight")
             ok = False
@@ -306,23 +348,28 @@ def plan_import(table: Table, mapping: Mapping, index: EntityIndex, graph: str) 
     """Build the facts of `table`; every problem of every row is in `problems`."""
     builder = _Builder(table, mapping, index, URIRef(graph))
     plan = ImportPlan(table, builder.graph)
-    if not mapping.licence:
-        plan.problems.append(
-            f"{table.name}: no licence: give `licence:` in the mapping (or --licence)"
-        )
+    header = f"{table.name}:{table.header_row}"  # what the columns lack is told at the header
     for role in ("destination",):
         if mapping.by_role(role) is None:
-            plan.problems.append(
-                f"{table.name}:1: no {role} column recognised; name it in a mapping"
-            )
+            plan.blocking.append(f"{header}: no {role} column recognised; name it in a mapping")
     if mapping.by_role("hs_code") is None and mapping.by_role("commodity") is None:
-        plan.problems.append(f"{table.name}:1: no commodity or HS code column recognised")
+        plan.blocking.append(f"{header}: no commodity or HS code column recognised")
     if mapping.by_role("value") is None and mapping.by_role("net_weight") is None:
-        plan.problems.append(f"{table.name}:1: no value or net weight column recognised")
-    if plan.problems:
+        plan.blocking.append(f"{header}: no value or net weight column recognised")
+    if not table.rows:
+        plan.blocking.append(f"{header}: no rows under the header")
+    if plan.blocking:
+        plan.problems.extend(plan.blocking)
         return plan
+    if not mapping.licence:  # still read every row, so that a check reports everything
+        plan.blocking.append(
+            f"{table.name}: no licence: give `licence:` in the mapping (or --licence)"
+        )
     builder.describe_table()
     for number, cells in table.rows:
+        if any(name_key(cell) in TOTAL_WORDS for cell in cells):
+            plan.total_rows.append(f"{table.name}:{number}: a total row, not a flow: skipped")
+            continue
         try:
             problems = builder.row(number, cells)
         except _Duplicate as duplicate:
@@ -334,7 +381,8 @@ def plan_import(table: Table, mapping: Mapping, index: EntityIndex, graph: str) 
             plan.flows += 1
     if plan.flows:
         add_structure(builder.graph, builder.table_iri, mapping.title or table.path.stem)
-        plan.problems.extend(
+        plan.blocking.extend(
             f"{table.name}: data cube: {line}" for line in check_cube(builder.graph)
         )
+    plan.problems[:0] = plan.blocking
     return plan

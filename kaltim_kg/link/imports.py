@@ -15,7 +15,7 @@ from kaltim_kg.errors import KaltimKGError
 from kaltim_kg.link.columns import Mapping, load_mapping, recognise
 from kaltim_kg.link.importer import ImportPlan, plan_import
 from kaltim_kg.link.index import build_index
-from kaltim_kg.link.tables import read_table
+from kaltim_kg.link.tables import number_style, read_table
 from kaltim_kg.namespaces import SCHEMA
 from kaltim_kg.store.generations import StoreDir
 from kaltim_kg.store.loader import default_graph_for
@@ -73,6 +73,14 @@ def import_tables(
         mapping = (
             load_mapping(mapping_file, table.header) if mapping_file else recognise(table.header)
         )
+        if mapping_file is None:  # the cells tell "1,234.5" tables from "1.234,5" ones
+            amounts = [
+                table.header.index(h)
+                for h, c in mapping.columns.items()
+                if c.role in ("value", "net_weight")
+            ]
+            cells = [text for at in amounts for text in table.text_cells(at)]
+            mapping.numbers = number_style(cells) or mapping.numbers
         for key, value in (overrides or {}).items():
             if value is not None:
                 setattr(mapping, key, value)
@@ -81,8 +89,11 @@ def import_tables(
         plans.append((plan_import(table, mapping, index, target), mapping, target))
     result = ImportResult(plans, None)
     problems = result.problems
-    fatal = [p for plan, _, _ in plans if not plan.flows for p in plan.problems]
-    if problems and (not publish_valid_rows or fatal or not publish):
+    fatal = [p for plan, _, _ in plans for p in plan.blocking]
+    # With publish_valid_rows, a table none of whose rows is valid adds nothing (not even
+    # an empty graph); the other tables go ahead.
+    publishable = [(plan, mapping, target) for plan, mapping, target in plans if plan.flows]
+    if problems and (not publish_valid_rows or fatal or not publishable or not publish):
         if publish:
             raise ImportProblems(problems, result)
         return result
@@ -90,7 +101,7 @@ def import_tables(
         return result
     with tempfile.TemporaryDirectory(prefix="kaltim-kg-import-") as tmp:
         files: list[Path] = []
-        for plan, _, _ in plans:
+        for plan, _, _ in publishable:
             # Named after the table: without --graph, load puts it in {base}graph/{stem}
             # (the target above), and the manifest lists which table filled the graph.
             out = Path(tmp) / f"{plan.table.path.stem}.nt"
@@ -103,7 +114,7 @@ def import_tables(
                 "licence": mapping.licence or "",
                 "source": mapping.source or "",
             }
-            for plan, mapping, target in plans
+            for plan, mapping, target in publishable
         }
         loaded = load(settings, files, graph=graph, replace=True, progress=progress, about=about)
     return ImportResult(plans, loaded)

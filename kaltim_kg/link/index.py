@@ -63,6 +63,7 @@ class EntityIndex:
     by_iri: dict[str, int]
     names: dict[str, list[tuple[int, float]]]  # name key → (entity, score of that name)
     cores: dict[str, list[tuple[int, str | None]]]  # core key → (entity, its qualifier)
+    spaceless: dict[str, list[int]]  # name or core key without spaces ("hongkong") → entities
     codes: dict[str, list[int]]  # code key → entities
     fuzzy: dict[str | None, tuple[list[str], list[int]]]  # type key (None: any) → keys, entities
     value_keys: list[dict[str, frozenset[str]]]  # per entity: property → comparable keys
@@ -216,6 +217,7 @@ def build_index(
     by_iri = {e.iri: i for i, e in enumerate(entities)}
     names: dict[str, list[tuple[int, float]]] = defaultdict(list)
     cores: dict[str, list[tuple[int, str | None]]] = defaultdict(list)
+    spaceless: dict[str, list[int]] = defaultdict(list)
     codes: dict[str, list[int]] = defaultdict(list)
     fuzzy_keys: dict[str | None, dict[tuple[str, int], None]] = defaultdict(dict)
     prefixes: set[tuple[str, int]] = set()
@@ -233,6 +235,9 @@ def build_index(
                 core, qualifier = core_key(key)
                 if core != key and (position, qualifier) not in cores[core]:
                     cores[core].append((position, qualifier))
+                for joined in {key.replace(" ", ""), core.replace(" ", "")}:
+                    if position not in spaceless[joined]:
+                        spaceless[joined].append(position)
                 for type_key in (None, *(t.key for t in entity.types)) if compare_values else ():
                     fuzzy_keys[type_key][(key, position)] = None
                     fuzzy_keys[type_key][(core, position)] = None
@@ -285,6 +290,7 @@ def build_index(
         by_iri=by_iri,
         names=dict(names),
         cores=dict(cores),
+        spaceless=dict(spaceless),
         codes=dict(codes),
         fuzzy=fuzzy,
         value_keys=value_keys,

@@ -7,6 +7,13 @@ Evidence, strongest first, and the score (0 to 100) it gives:
 - `core` (95): the same name but for its administrative word ("Kutai Kartanegara" for
   "Kabupaten Kutai Kartanegara"), never across kinds ("Kota Bogor" is not "Kabupaten Bogor");
 - `national-hs` (95): an 8- or 10-digit national tariff line (BTKI) whose 6 HS digits are a code;
+- `zero-padded` (95): a code a spreadsheet stripped of its leading zeros ("306" for HS 0306,
+  "4" for ISO numeric 004);
+- `part` (95): one part of "Name (Alias)", "Name (CODE)" or "Nama/Name" names the entity
+  exactly;
+- `spaceless` (95): the same name but for its spaces ("Hongkong" for "Hong Kong");
+- `contains` (60 to 89): a name is a run of words of the text ("udang" in "udang beku",
+  "lada" in "lada putih"), scored by how much of the text it covers, never a match;
 - `fuzzy` (up to 90): typo-tolerant similarity of the names (rapidfuzz), never a match.
 A candidate is a `match` only when it is the one entity with the strongest evidence found
 (after the query's properties, if any, ruled out the others).
@@ -14,6 +21,7 @@ A candidate is a `match` only when it is the one entity with the strongest evide
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,18 +29,22 @@ from rapidfuzz import fuzz, process
 
 from kaltim_kg.errors import KaltimKGError
 from kaltim_kg.link.index import Entity, EntityIndex
-from kaltim_kg.link.text import code_key, core_key, name_key
+from kaltim_kg.link.text import MAX_TEXT, code_key, core_key, name_key
 from kaltim_kg.link.types import EntityType
 from kaltim_kg.namespaces import PREFIXES
 
 EXACT = ("code", "label", "alias")
-NEAR = ("core", "national-hs")
+NEAR = ("core", "national-hs", "zero-padded", "part", "spaceless")
 CORE_SCORE = 95.0
+CONTAINS_WORDS = 12  # words of a text whose runs are looked up (n(n+1)/2 dict lookups)
+CONTAINS_MIN = 3  # characters: shorter runs ("di", "of") name nothing worth offering
 FUZZY_CUTOFF = 78.0  # rapidfuzz ratio below which a name is not offered at all
 FUZZY_WEIGHT = 0.9  # a fuzzy score of 100 (folding aside) still ranks under every exact one
 NAME_SHARE = 0.75  # with properties: the name's part of the score; the rest is properties
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
+# "Tiongkok (RRT)", "Jepang (JP)": one bracketed part; no nesting, so one linear pass.
+_BRACKETED = re.compile(r"(?P<outside>[^()]*)\((?P<inside>[^()]*)\)(?P<after>[^()]*)")
 
 
 class UnknownProperty(KaltimKGError):
@@ -116,6 +128,10 @@ def _by_name(index: EntityIndex, text: str, hits: _Hits, type_keys: Sequence[str
     if code.isdigit() and len(code) in (8, 10):
         for position in index.codes.get(code[:6], ()):
             hits.offer(position, CORE_SCORE, "national-hs")
+    if code.isdigit() and len(code) < 6:  # HS codes have an even length, ISO numeric three
+        for padded in {code.zfill(len(code) + len(code) % 2), code.zfill(3)} - {code}:
+            for position in index.codes.get(padded, ()):
+                hits.offer(position, CORE_SCORE, "zero-padded")
     key = name_key(text)
     for position, score in index.names.get(key, ()):
         hits.offer(position, score, "label" if score == 100.0 else "alias")
@@ -126,8 +142,23 @@ def _by_name(index: EntityIndex, text: str, hits: _Hits, type_keys: Sequence[str
     if core != key:
         for position, _ in index.names.get(core, ()):
             hits.offer(position, CORE_SCORE, "core")
+    for position in index.spaceless.get(key.replace(" ", ""), ()):
+        hits.offer(position, CORE_SCORE, "spaceless")
+    bracketed = _BRACKETED.fullmatch(text[:MAX_TEXT])
+    parts: list[str] = []
+    if bracketed:
+        parts = [bracketed["outside"] + " " + bracketed["after"], bracketed["inside"]]
+    elif 0 < text.count("/") <= 2:  # bilingual cells: "Jepang/Japan"
+        parts = text[:MAX_TEXT].split("/")
+    if parts:
+        for part in parts:
+            for position in index.codes.get(code_key(part), ()):
+                hits.offer(position, CORE_SCORE, "part")
+            for position, _ in index.names.get(name_key(part), ()):
+                hits.offer(position, CORE_SCORE, "part")
     if hits.top >= CORE_SCORE or not key:
         return
+    _by_words(index, key, hits)
     for type_key in type_keys:
         keys, positions = index.fuzzy.get(type_key, ([], []))
         for probe in {key, core}:
@@ -136,6 +167,22 @@ def _by_name(index: EntityIndex, text: str, hits: _Hits, type_keys: Sequence[str
             )
             for _, similarity, at in found:
                 hits.offer(positions[at], round(similarity * FUZZY_WEIGHT, 1), "fuzzy")
+
+
+def _by_words(index: EntityIndex, key: str, hits: _Hits) -> None:
+    """Entities named by a run of the text's words: a candidate, scored by the share of
+    the text the name covers (so "udang" ranks above nothing for "udang beku")."""
+    words = key.split()[:CONTAINS_WORDS]
+    for start in range(len(words)):
+        for end in range(start + 1, len(words) + 1):
+            if end - start == len(words):
+                continue  # the whole text: already looked up as a name
+            run = " ".join(words[start:end])
+            if len(run) < CONTAINS_MIN:
+                continue
+            score = round(60 + 29 * len(run) / len(key), 1)
+            for position, _ in index.names.get(run, ()):
+                hits.offer(position, score, "contains")
 
 
 def _by_properties(index: EntityIndex, filters: Sequence[PropertyFilter], hits: _Hits) -> None:

@@ -229,16 +229,18 @@ def manifest(index: EntityIndex, root: str, documentation: str, version: str) ->
 
 
 def suggest_entities(
-    index: EntityIndex, prefix: str, type_name: str | None, limit: int
+    index: EntityIndex, prefix: str, type_name: str | None, limit: int, cursor: int = 0
 ) -> dict[str, Any]:
+    """Entities whose name (or a word of it) starts with `prefix`; `cursor` of them skipped."""
     try:
         types = resolve_types([type_name], index.base, index.types) if type_name else None
     except UnknownType as exc:
         raise BadReconcileRequest(str(exc)) from None
     allowed = index.members(types) if types else None
-    found = [p for p in index.starting_with(prefix, limit * 20) if allowed is None or p in allowed][
-        :limit
-    ]
+    wanted = cursor + limit
+    found = [
+        p for p in index.starting_with(prefix, wanted * 20) if allowed is None or p in allowed
+    ][cursor:wanted]
     return {
         "result": [
             {
@@ -252,7 +254,7 @@ def suggest_entities(
     }
 
 
-def suggest_types(index: EntityIndex, prefix: str, limit: int) -> dict[str, Any]:
+def suggest_types(index: EntityIndex, prefix: str, limit: int, cursor: int = 0) -> dict[str, Any]:
     wanted = prefix.strip().casefold()
     found = [
         t
@@ -262,7 +264,7 @@ def suggest_types(index: EntityIndex, prefix: str, limit: int) -> dict[str, Any]
             for n in (t.key.casefold(), t.name_en.casefold(), t.name_id.casefold())
         )
     ]
-    return {"result": [type_json(t, index.base) for t in found[:limit]]}
+    return {"result": [type_json(t, index.base) for t in found[cursor : cursor + limit]]}
 
 
 def properties_of(index: EntityIndex, types: tuple[EntityType, ...] | None) -> list[dict[str, str]]:
@@ -277,7 +279,9 @@ def properties_of(index: EntityIndex, types: tuple[EntityType, ...] | None) -> l
     return listed
 
 
-def suggest_properties(index: EntityIndex, prefix: str, limit: int) -> dict[str, Any]:
+def suggest_properties(
+    index: EntityIndex, prefix: str, limit: int, cursor: int = 0
+) -> dict[str, Any]:
     wanted = prefix.strip().casefold()
     found = [
         p
@@ -286,7 +290,7 @@ def suggest_properties(index: EntityIndex, prefix: str, limit: int) -> dict[str,
         or any(w.startswith(wanted) for w in p["name"].casefold().split())
         or p["id"].casefold().rsplit("#", 1)[-1].startswith(wanted)
     ]
-    return {"result": found[:limit]}
+    return {"result": found[cursor : cursor + limit]}
 
 
 def propose_properties(index: EntityIndex, type_name: str, limit: int) -> dict[str, Any]:
@@ -398,9 +402,18 @@ def parse_limit(raw: str | None, default: int, maximum: int) -> int:
     """A `limit` URL parameter (suggest, propose): a whole number, capped."""
     if raw is None or raw == "":
         return default
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:  # "²" is a digit int() refuses
         raise BadReconcileRequest(f"limit must be a whole number, not {raw[:20]!r}")
     return max(1, min(int(raw), maximum))
+
+
+def parse_cursor(raw: str | None, maximum: int) -> int:
+    """A suggest `cursor` URL parameter: how many results to skip, a whole number."""
+    if raw is None or raw == "":
+        return 0
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        raise BadReconcileRequest(f"cursor must be a whole number, not {raw[:20]!r}")
+    return min(int(raw), maximum)
 
 
 def flat(mapping: Mapping[str, Any]) -> str:

@@ -76,7 +76,16 @@ ENTITY_TYPES: tuple[EntityType, ...] = (
         "Kode HS 2022",
         str(SKOS.Concept),
         iri_prefix="id/hs/",
-        aliases=("HSCode", "HS code", "Harmonized System"),
+        # and the class the full HS vocabulary types its concepts with, by IRI or name
+        aliases=(
+            "HSCode",
+            "HS code",
+            "Harmonized System",
+            "HSConcept",
+            "HS concept",
+            "kkg:HSConcept",
+            str(KKG.HSConcept),
+        ),
     ),
     EntityType("Commodity", "Commodity", "Komoditas", str(KKG.Commodity)),
 )

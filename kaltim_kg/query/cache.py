@@ -20,6 +20,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from kaltim_kg.config import Settings
+from kaltim_kg.query.worker import Job
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,20 @@ class CacheKey:
     max_rows: int = 0  # the row cap the result was cut to
     base_iri: str = ""  # relative IRIs in the query resolve against the endpoint URL
     max_bytes: int = 0  # the byte bound the result was cut to
+
+    @classmethod
+    def for_job(cls, job: Job, content_type: str, generation: str) -> CacheKey:
+        """The key of `job`'s answer in `content_type` (scan results follow from the query)."""
+        return cls(
+            generation,
+            job.query,
+            job.default_graphs,
+            job.named_graphs,
+            content_type,
+            job.max_rows,
+            job.base_iri or "",
+            job.max_bytes,
+        )
 
 
 @dataclass(frozen=True)
@@ -84,6 +99,16 @@ class ResultCache:
             self._entries.move_to_end(key)
             self._hits += 1
             return value
+
+    def contains(self, key: CacheKey) -> bool:
+        """Whether `key` is stored (not a lookup: no hit or miss is counted)."""
+        with self._lock:
+            return key in self._entries
+
+    def peek(self, key: CacheKey) -> CachedResult | None:
+        """The stored result, if any, without counting a lookup (a second look)."""
+        with self._lock:
+            return self._entries.get(key)
 
     def put(self, key: CacheKey, value: CachedResult) -> bool:
         """Store a result; False when it is too big to keep or its generation is outdated."""

@@ -13,9 +13,10 @@ over them only, never over Virtuoso's system graphs, the staging graphs of a pus
 meanwhile, or the publication record. Which graphs those are, and the generation they hold,
 each replica says in its publication record (read at most once a second).
 
-Replicas: a query goes to the next healthy one in turn; one that cannot be reached is set
-aside for RETRY_SECONDS and the query is sent to another; every replica set aside is tried
-again once no healthy one is left.
+Replicas: a query goes to the next healthy one in turn; one that cannot be reached, or fails
+on its own account (a server error, an unreadable answer, nothing pushed yet), is set aside
+for RETRY_SECONDS and the query is sent to another; a replica set aside is tried again when
+that time is up, or at once when no healthy one is left.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import pyoxigraph
 from kaltim_kg.engines.address import parse_engine_url
 from kaltim_kg.engines.protocol import EMPTY_GRAPH, Dataset, EngineClient, Publication
 from kaltim_kg.errors import (
+    EngineFailed,
     EngineUnreachable,
     QueryRejected,
     QuerySyntaxError,
@@ -85,7 +87,7 @@ class RemoteEngines:
             publication = replica.client.publication(timeout)
             replica.publication, replica.read_at = publication, time.monotonic()
         if replica.publication is None:
-            raise QueryUnavailable(f"nothing has been pushed to {replica.url} yet (kaltim-kg push)")
+            raise EngineFailed(f"nothing has been pushed to {replica.url} yet (kaltim-kg push)")
         return replica.publication
 
     def _candidates(self) -> list[_Replica]:
@@ -176,16 +178,19 @@ class RemoteEngines:
                 else:
                     body = replica.client.select(text, dataset, remaining, FIRST_PASS_BYTES)
                 engine_seconds = time.monotonic() - asked
-            except EngineUnreachable as exc:
+                try:
+                    reply = serialise(*_parsed(body, graph), job)
+                except (SyntaxError, ValueError) as exc:
+                    raise EngineFailed(
+                        f"the answer of {replica.url} cannot be read: {exc}"
+                    ) from None
+            except (EngineUnreachable, EngineFailed) as exc:
+                # This replica's failure, not the query's: set it aside, ask the next one.
                 replica.down_until = time.monotonic() + RETRY_SECONDS
                 last = exc
                 continue
             except QueryTimeout:
                 raise QueryTimeout(f"query stopped after the {timeout:g} s timeout") from None
-            try:
-                reply = serialise(*_parsed(body, graph), job)
-            except (SyntaxError, ValueError) as exc:
-                raise QueryUnavailable(f"the engine's answer cannot be read: {exc}") from None
             if reply.error == "format":
                 raise ResultNotRepresentable(reply.message)
             return Answer(
@@ -337,7 +342,7 @@ def _parsed(body: bytes, graph: bool) -> tuple[Any, Any]:
         try:
             return triples(), triples
         except SyntaxError as exc:
-            raise QueryUnavailable(f"the engine's answer is not N-Triples: {exc}") from None
+            raise EngineFailed(f"the engine's answer is not N-Triples: {exc}") from None
 
     def solutions() -> Any:
         return pyoxigraph.parse_query_results(body, format=pyoxigraph.QueryResultsFormat.JSON)
@@ -345,4 +350,4 @@ def _parsed(body: bytes, graph: bool) -> tuple[Any, Any]:
     try:
         return solutions(), solutions
     except SyntaxError as exc:
-        raise QueryUnavailable(f"the engine's answer is not SPARQL JSON: {exc}") from None
+        raise EngineFailed(f"the engine's answer is not SPARQL JSON: {exc}") from None

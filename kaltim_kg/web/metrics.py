@@ -28,6 +28,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 from kaltim_kg.query import pool as query_pool
+from kaltim_kg.query import warm
 from kaltim_kg.store.generations import StoreDir
 from kaltim_kg.web import current
 
@@ -55,6 +56,23 @@ CACHE = Counter(
     "kaltim_kg_result_cache_lookups", "SPARQL result cache lookups, by result", ["result"]
 )
 query_pool.RESTART_LISTENERS.append(lambda reason: WORKER_RESTARTS.labels(reason).inc())
+WARMED = Counter(
+    "kaltim_kg_result_cache_warmed",
+    "Results put into the cache by warming when a generation went live",
+)
+WARM_RUNS = Counter(
+    "kaltim_kg_result_cache_warm_runs",
+    "Warming runs, by how they ended (done, time, generation, engine)",
+    ["ended"],
+)
+
+
+def _count_warm_run(run: warm.WarmRun) -> None:
+    WARMED.inc(run.warmed)
+    WARM_RUNS.labels(run.stopped or "done").inc()
+
+
+warm.RUN_LISTENERS.append(_count_warm_run)
 
 
 class StoreCollector(Collector):

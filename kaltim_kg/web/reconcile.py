@@ -26,6 +26,7 @@ from kaltim_kg.link.protocol import (
     answer_extend,
     flat,
     manifest,
+    parse_cursor,
     parse_limit,
     propose_properties,
     suggest_entities,
@@ -37,10 +38,12 @@ from kaltim_kg.web.addresses import local_path
 from kaltim_kg.web.negotiation import CONTENT_SECURITY_POLICY, plain
 
 bp = Blueprint("reconcile", __name__, url_prefix="/reconcile")
-# A JavaScript identifier path (`jQuery123_456`, `ns.cb`), nothing that could be markup.
-_CALLBACK = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]{0,63}(?:\.[A-Za-z_$][A-Za-z0-9_$]{0,63}){0,3}$")
+# One plain JavaScript identifier (`jQuery3510_1699`, what jQuery and OpenRefine send): no
+# dotted paths, which would let a page call any method it can name (`location.assign`).
+_CALLBACK = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]{0,127}\Z")
 SUGGEST_LIMIT = 10
 SUGGEST_MAX = 100
+CURSOR_MAX = 1000  # results a client may page past (prefix lookups stay bounded)
 JSON = "application/json"
 EXTENSION = "kaltim_kg_link_index"
 
@@ -122,7 +125,7 @@ def _json_answer(body: dict[str, Any], params: dict[str, str]) -> Response:
         return Response(flat(body), mimetype=JSON)
     if not _CALLBACK.match(callback):
         raise BadReconcileRequest(
-            "callback must be a JavaScript identifier (letters, digits, _ $ .)"
+            "callback must be a JavaScript identifier (ASCII letters, digits, _ and $)"
         )
     # The comment keeps a callback name from being read as the start of other syntax.
     script = f"/**/{callback}({flat(body)});"
@@ -166,21 +169,29 @@ def _limit(params: dict[str, str]) -> int:
     return parse_limit(params.get("limit"), SUGGEST_LIMIT, SUGGEST_MAX)
 
 
+def _cursor(params: dict[str, str]) -> int:
+    return parse_cursor(params.get("cursor"), CURSOR_MAX)
+
+
 @bp.route("/suggest/entity")
 def suggest_entity() -> Response:
     return _answer(
-        lambda p: suggest_entities(index(), p.get("prefix", ""), p.get("type") or None, _limit(p))
+        lambda p: suggest_entities(
+            index(), p.get("prefix", ""), p.get("type") or None, _limit(p), _cursor(p)
+        )
     )
 
 
 @bp.route("/suggest/type")
 def suggest_type() -> Response:
-    return _answer(lambda p: suggest_types(index(), p.get("prefix", ""), _limit(p)))
+    return _answer(lambda p: suggest_types(index(), p.get("prefix", ""), _limit(p), _cursor(p)))
 
 
 @bp.route("/suggest/property")
 def suggest_property() -> Response:
-    return _answer(lambda p: suggest_properties(index(), p.get("prefix", ""), _limit(p)))
+    return _answer(
+        lambda p: suggest_properties(index(), p.get("prefix", ""), _limit(p), _cursor(p))
+    )
 
 
 @bp.route("/propose_properties")

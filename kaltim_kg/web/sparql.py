@@ -7,9 +7,12 @@ worker pool (guard.py), which returns bytes already serialised in the chosen for
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, g, render_template, request
 from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, NotAcceptable
@@ -27,8 +30,10 @@ from kaltim_kg.formats import BY_NAME, Format, by_name, negotiate
 from kaltim_kg.namespaces import KKG
 from kaltim_kg.query.cache import CachedResult, CacheKey, ResultCache
 from kaltim_kg.query.clients import ClientLimit
+from kaltim_kg.query.examples import EXAMPLES, examples_json
 from kaltim_kg.query.runner import runner_for
 from kaltim_kg.query.scan import MAX_NESTING, QueryScan, scan_query
+from kaltim_kg.query.warm import SHARED_COUNTS_VARIABLE, Asked, QueryCounts, Warmer
 from kaltim_kg.query.worker import Job
 from kaltim_kg.store.generations import StoreDir
 from kaltim_kg.web import current
@@ -37,7 +42,6 @@ from kaltim_kg.web.negotiation import checked_xml
 from kaltim_kg.web.numbers import format_number
 from kaltim_kg.web.protocol import read_query_request
 from kaltim_kg.web.service_description import SD_FORMATS, service_description
-from kaltim_kg.web.sparql_examples import EXAMPLES, examples_json
 from kaltim_kg.web.texts import request_language, texts
 
 bp = Blueprint("sparql", __name__)
@@ -56,6 +60,8 @@ _GRAPH_NAME_ALIASES = {
 ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
 _CACHE_EXTENSION = "kaltim_kg_result_cache"
 _CLIENTS_EXTENSION = "kaltim_kg_client_limit"
+_COUNTS_EXTENSION = "kaltim_kg_query_counts"
+_WARMER_EXTENSION = "kaltim_kg_cache_warmer"
 RETRY_AFTER_TOO_MANY = "2"  # seconds: a client's running query usually answers by then
 MAX_REASON = 600  # room for an unknown prefix and the predeclared ones (query/scan.py)
 PAGE_CSP = (
@@ -129,11 +135,14 @@ def endpoint() -> Response:
     key = cached = None
     runner = runner_for(settings)
     if cache is not None:  # the generation costs a readlink: only a cache needs it
-        key = _cache_key(job, fmt, runner.generation_id() or "")
+        key = CacheKey.for_job(job, fmt.content_type, runner.generation_id() or "")
+        _watch_generations()
         cached = cache.get(key)
+        if cached is None and _joined_warming(key, settings.query_timeout):
+            cached = cache.peek(key)
     g.sparql_cache = "miss" if cached is None else "hit"
     if cached is None:
-        with _client_limit().slot(request.remote_addr or "-"):
+        with _client_limit().slot(request.remote_addr or "-"), _visiting():
             answer = runner.run(job, settings.query_timeout)
         g.sparql_query_seconds = answer.seconds
         g.sparql_engine_seconds = answer.engine_seconds
@@ -141,6 +150,9 @@ def endpoint() -> Response:
         if cache is not None and key is not None:  # only here: every failure above raised
             # Stored under the generation the worker read, which a build may have just moved.
             cache.put(replace(key, generation=answer.generation), cached)
+    if key is not None and _WARMER_EXTENSION in current_app.extensions:
+        # What the next generation's warming runs first: the shapes asked most under this one.
+        _counts().count(key.generation, Asked(job, fmt.content_type))
     response = Response(cached.body, content_type=cached.content_type)
     response.headers["X-Cache"] = g.sparql_cache
     if cached.truncated:
@@ -152,20 +164,6 @@ def endpoint() -> Response:
     return response
 
 
-def _cache_key(job: Job, fmt: Format, generation: str) -> CacheKey:
-    """Everything that decides the response bytes (scan results follow from the query)."""
-    return CacheKey(
-        generation,
-        job.query,
-        job.default_graphs,
-        job.named_graphs,
-        fmt.content_type,
-        job.max_rows,
-        job.base_iri or "",
-        job.max_bytes,
-    )
-
-
 def _cache() -> ResultCache | None:
     return current_app.extensions.get(_CACHE_EXTENSION)
 
@@ -174,12 +172,49 @@ def _client_limit() -> ClientLimit:
     return current_app.extensions[_CLIENTS_EXTENSION]
 
 
+def _counts() -> QueryCounts:
+    return current_app.extensions[_COUNTS_EXTENSION]
+
+
+def _watch_generations() -> None:
+    """Have the warmer watch for new generations (started by `serve` already; here for an
+    app another WSGI server runs). Not under test: a test drives its warmer itself."""
+    warmer = current_app.extensions.get(_WARMER_EXTENSION)
+    if warmer is not None and not current_app.testing:
+        warmer.watch()
+
+
+def _visiting() -> contextlib.AbstractContextManager[None]:
+    """Mark a request's query as running, so that warming gives way to it."""
+    warmer: Warmer | None = current_app.extensions.get(_WARMER_EXTENSION)
+    return warmer.visiting() if warmer is not None else contextlib.nullcontext()
+
+
+def _joined_warming(key: CacheKey, timeout: float) -> bool:
+    """Whether this request waited for the warmer, which was answering the same query."""
+    warmer: Warmer | None = current_app.extensions.get(_WARMER_EXTENSION)
+    return warmer is not None and warmer.join(key, timeout)
+
+
+def warmer(app: Flask) -> Warmer | None:
+    """The app's cache warmer; None when the cache or warming is switched off."""
+    return app.extensions.get(_WARMER_EXTENSION)
+
+
 def init_app(app: Flask) -> None:
-    """One result cache (None when switched off) and one per-client bound per app, hence per
-    server process."""
+    """One result cache (None when switched off), its warmer, the query counts the warmer
+    reads, and one per-client bound per app, hence per server process."""
     settings = app.config["KALTIM_KG_SETTINGS"]
-    app.extensions[_CACHE_EXTENSION] = ResultCache.from_settings(settings)
+    cache = ResultCache.from_settings(settings)
+    app.extensions[_CACHE_EXTENSION] = cache
     app.extensions[_CLIENTS_EXTENSION] = ClientLimit(settings.client_queries)
+    shared = os.environ.get(SHARED_COUNTS_VARIABLE)  # set by `serve` for its processes
+    counts = QueryCounts(shared=Path(shared) if shared else None)
+    app.extensions[_COUNTS_EXTENSION] = counts
+    if cache is not None and settings.warm_queries > 0:
+        app.extensions[_WARMER_EXTENSION] = Warmer(
+            settings, cache, lambda: runner_for(settings), counts
+        )
 
 
 def _describe_service(names: Sequence[str]) -> Response:

@@ -51,22 +51,8 @@ def top(results: list[dict]) -> tuple[str, bool]:
         ("Kaltim", "Province", "region/ID-KI"),
         ("Kalsel", "Province", "region/ID-KS"),
         ("Sulteng", "Province", "region/ID-ST"),
-        pytest.param(
-            "Korsel",
-            "Country",
-            "country/KR",
-            marks=pytest.mark.xfail(
-                strict=True, reason="reference/countries.csv has no alias Korsel for KR yet"
-            ),
-        ),
-        pytest.param(
-            "RRT",
-            "Country",
-            "country/CN",
-            marks=pytest.mark.xfail(
-                strict=True, reason="reference/countries.csv has no alias RRT for CN yet"
-            ),
-        ),
+        ("Korsel", "Country", "country/KR"),
+        ("RRT", "Country", "country/CN"),
     ],
 )
 def test_the_short_names_officers_write_are_aliases_in_the_data(client, name, kind, iri):

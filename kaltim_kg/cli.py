@@ -735,20 +735,22 @@ def graphs_drop(store_dir: Path | None, iri: str) -> None:
 @file_base_option
 def synth(triples: int, seed: int, output: Path, base_uri: str | None) -> None:
     """Generate seeded synthetic export statistics (our vocabulary, SHACL-valid) as N-Triples."""
-    from kaltim_kg.graph.synth import synthesize
+    from kaltim_kg.graph.synth import TooFewTriples, synthesize
 
     settings = _settings(base_uri=base_uri)
     started = time.monotonic()
-    with click.progressbar(length=triples, label="generating", file=sys.stderr) as bar:
-        stats = synthesize(output, triples, seed, settings.base_uri, progress=bar.update)
+    try:
+        with (
+            _errors(),
+            click.progressbar(length=triples, label="generating", file=sys.stderr) as bar,
+        ):
+            stats = synthesize(output, triples, seed, settings.base_uri, progress=bar.update)
+    except TooFewTriples as exc:
+        _usage_error(f"--triples {triples}: {exc}")
     click.echo(
         f"wrote {stats.triples} triples ({stats.flows} flows, {stats.commodities} commodities, "
         f"{stats.years} year(s)) to {output} in {time.monotonic() - started:.1f} s"
     )
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
 
 
 @main.command()
@@ -810,3 +812,7 @@ REVIEW_STEPS = (
     "labels and the title in English (copied from Indonesian where flagged)",
     "what the draft left out: facts the rules did not see (read the article once more)",
 )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

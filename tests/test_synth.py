@@ -11,7 +11,7 @@ from rdflib.namespace import RDF, XSD
 
 from kaltim_kg.cli import main
 from kaltim_kg.graph.build import ontology_graph
-from kaltim_kg.graph.synth import synthesize
+from kaltim_kg.graph.synth import TRIPLES_PER_FLOW, synthesize
 from kaltim_kg.graph.validate import validate_graph
 from kaltim_kg.namespaces import KKG
 
@@ -55,3 +55,21 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path: Path) -> None:
         outputs.append(path.read_bytes())
     assert outputs[0] == outputs[1]
     assert outputs[0] != outputs[2]
+
+
+def test_the_file_holds_the_triples_asked_for_within_one_flow(tmp_path: Path) -> None:
+    for asked in (500, 1_000, 2_345, 30_000, 120_000):
+        path = tmp_path / f"s{asked}.nt"
+        stats = synthesize(path, asked, seed=2)
+        lines = path.read_bytes().count(b"\n")
+        assert lines == stats.triples
+        assert asked - TRIPLES_PER_FLOW < lines <= asked, (asked, lines)
+
+
+def test_fewer_triples_than_one_flow_needs_is_a_usage_error(tmp_path: Path) -> None:
+    path = tmp_path / "tiny.nt"
+    result = CliRunner().invoke(main, ["synth", "--triples", "1", "-o", str(path)])
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()[-1:]
+    assert line.startswith("error: --triples 1: at least ") and "one flow" in line
+    assert list(tmp_path.iterdir()) == []  # nothing written, not even an empty file

@@ -117,13 +117,49 @@ class _Plan:
         return max(1, math.ceil(self.flows / per_year))
 
 
-def _plan(triples: int, reference: Reference) -> _Plan:
+# Triples besides the flows': the source record, each commodity, each province's cohort a year.
+SOURCE_TRIPLES = 7
+TRIPLES_PER_COMMODITY = 4
+TRIPLES_PER_COHORT = 11
+
+
+class TooFewTriples(ValueError):
+    """Fewer triples asked for than one flow and what it names take."""
+
+
+def _plan(triples: int, reference: Reference, header: int) -> _Plan:
+    """As many flows as fit in `triples` with everything they name (`header` triples of
+    places, the source, the commodities and cohorts): the file is within a flow of the size."""
     regions = sorted(r for r in PROVINCES if r in reference.regions)
     countries = sorted(c for c in COUNTRIES if c in reference.countries)
-    flows = max(1, triples // TRIPLES_PER_FLOW)
     per_commodity_year = len(regions) * len(countries) * 12
-    commodities = min(MAX_COMMODITIES, max(1, math.ceil(flows / per_commodity_year)))
-    return _Plan(flows, commodities, regions, countries)
+
+    def shape(flows: int) -> tuple[int, int]:
+        commodities = min(MAX_COMMODITIES, max(1, math.ceil(flows / per_commodity_year)))
+        years = max(1, math.ceil(flows / (per_commodity_year * commodities)))
+        size = (
+            header
+            + SOURCE_TRIPLES
+            + TRIPLES_PER_COMMODITY * commodities
+            + TRIPLES_PER_FLOW * flows
+            + TRIPLES_PER_COHORT * len(regions) * years
+        )
+        return size, commodities
+
+    smallest, _ = shape(1)
+    if triples < smallest:
+        raise TooFewTriples(
+            f"at least {smallest} triples: one flow with the places, source, commodity and "
+            f"cohorts it names"
+        )
+    low, high = 1, max(1, triples // TRIPLES_PER_FLOW)  # shape(high) may overshoot; low fits
+    while low < high:  # the most flows that fit (the size grows with the flows)
+        middle = (low + high + 1) // 2
+        if shape(middle)[0] <= triples:
+            low = middle
+        else:
+            high = middle - 1
+    return _Plan(low, shape(low)[1], regions, countries)
 
 
 class _Writer:
@@ -169,13 +205,15 @@ def write_synthetic(
     base_uri: str = DEFAULT_BASE_URI,
     progress: Callable[[int], None] | None = None,
 ) -> SynthStats:
-    """Write about `triples` triples of synthetic export flows as N-Triples to `out`."""
+    """Write `triples` triples (less at most a flow's) of synthetic export flows as N-Triples
+    to `out`; TooFewTriples when not even one flow fits."""
     base = normalise_base(base_uri)
     reference = load_reference()
-    plan = _plan(triples, reference)
+    header = _header_lines(reference, base)
+    plan = _plan(triples, reference, len(header))
     rng = random.Random(seed)
     w = _Writer(out)
-    for line in _header_lines(reference, base):
+    for line in header:
         w.raw(line)
 
     source = f"{base}id/source/2024-01-01-synthetic-export-statistics-seed-{seed}"
@@ -271,10 +309,22 @@ def synthesize(
     base_uri: str = DEFAULT_BASE_URI,
     progress: Callable[[int], None] | None = None,
 ) -> SynthStats:
-    """Write the synthetic N-Triples to `path` (gzip, fixed header, if it ends in .gz)."""
-    with path.open("wb") as raw:
-        if path.suffix == ".gz":
-            # mtime=0 and no file name in the header: the same seed gives the same bytes.
-            with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="", compresslevel=6) as z:
-                return write_synthetic(z, triples, seed, base_uri, progress)
-        return write_synthetic(raw, triples, seed, base_uri, progress)
+    """Write the synthetic N-Triples to `path` (gzip, fixed header, if it ends in .gz).
+
+    Written beside it and renamed into place: a failure or Ctrl-C leaves no half file.
+    """
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with partial.open("wb") as raw:
+            if path.suffix == ".gz":
+                # mtime=0 and no file name in the header: the same seed gives the same bytes.
+                with gzip.GzipFile(
+                    fileobj=raw, mode="wb", mtime=0, filename="", compresslevel=6
+                ) as z:
+                    stats = write_synthetic(z, triples, seed, base_uri, progress)
+            else:
+                stats = write_synthetic(raw, triples, seed, base_uri, progress)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return stats

@@ -21,6 +21,7 @@ from typing import IO
 
 from rdflib import Graph
 
+from kaltim_kg.facts.months import MONTHS_ID
 from kaltim_kg.facts.reference import Reference, load_reference
 
 # Reuse the vocabulary writers so synthetic files describe places exactly as builds do.
@@ -61,21 +62,6 @@ TRIPLES_PER_FLOW = 11
 FIRST_YEAR = 2010
 MAX_COMMODITIES = 1000
 BATCH = 20_000  # lines joined per write: amortises the I/O call without holding much
-
-_MONTHS_ID = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
 
 
 @dataclass(frozen=True)
@@ -260,7 +246,7 @@ def write_synthetic(
                         totals[region] += value
                         sentence = (
                             f"Data sintetis: ekspor HS {code} dari {regions[region]} ke "
-                            f"{names[country]}, {_MONTHS_ID[month - 1]} {year}."
+                            f"{names[country]}, {MONTHS_ID[month - 1]} {year}."
                         )
                         w.add(flow, p_type, flow_class)
                         w.add(flow, p["commodity"], f"<{commodity}>")

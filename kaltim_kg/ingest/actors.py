@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from kaltim_kg.facts.months import MONTHS_ID
 from kaltim_kg.ingest.sentences import ABBREVIATIONS
 
 HONORIFICS = (
@@ -200,18 +201,7 @@ _CALENDAR_WORDS = frozenset(
         "Jum'at",
         "Sabtu",
         "Minggu",
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
+        *MONTHS_ID,
     ]
 )
 SPEECH_VERBS = (

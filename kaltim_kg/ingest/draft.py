@@ -26,6 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from kaltim_kg.errors import ArticleError
+from kaltim_kg.facts.months import MONTHS_EN, MONTHS_ID
 from kaltim_kg.facts.reference import Reference
 from kaltim_kg.ingest.actors import (
     CREDIT_LINE,
@@ -1204,8 +1205,8 @@ class _Builder:
                 _EXPORT.search(reading.text)
             )
             place_id, place_en = self._region_names()
-            when_id = f"{date.day} {_MONTHS_ID[date.month - 1]} {date.year}"
-            when_en = f"{date.day} {_MONTHS_EN[date.month - 1]} {date.year}"
+            when_id = f"{date.day} {MONTHS_ID[date.month - 1]} {date.year}"
+            when_en = f"{date.day} {MONTHS_EN[date.month - 1]} {date.year}"
             if release:
                 label = {
                     "id": " ".join(f"Pelepasan ekspor produk UKM {place_id}, {when_id}".split()),
@@ -1362,36 +1363,6 @@ class _Builder:
             if quote in passage:
                 return self.cite_text(passage)
         return self.cite(reading)
-
-
-_MONTHS_ID = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
-_MONTHS_EN = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 def _counts_businesses(sentence: str, count: Count) -> bool:

@@ -1,6 +1,6 @@
 """The front end over remote engines against each engine's own endpoint, same data, same run.
 
-    python bench/engines.py --triples 100000 [--clients 1,8] [--seconds 4]
+    python bench/engines.py --triples 100000 [--clients 1,8] [--seconds 4] [--repeats 9]
 
 1. generates synthetic statistics and builds them with the article into a fresh store
    (`bench/run.py`'s `prepare`), in a temporary folder;
@@ -11,7 +11,8 @@
    cold (`KALTIM_KG_CACHE_ENTRIES=0`) and warm (cache on); and the embedded `serve` over the
    same store; the mix of `bench/run.py` for `--seconds` at each client count, after a
    check that every query gives the same result count everywhere;
-4. prints req/s and ours ÷ the engine's own, as Markdown.
+4. prints req/s and ours ÷ the engine's own, and each query's median time (1 client,
+   cold), as Markdown.
 
 Loopback only; every loop is bounded by time and every request by `--timeout`.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import statistics
 import sys
 import tempfile
 import threading
@@ -94,6 +96,25 @@ def window(
     return len(done) / (time.monotonic() - started), errors[0]
 
 
+def latencies(
+    endpoint: Endpoint, mix: dict[str, tuple[str, str]], repeats: int, timeout: float
+) -> dict[str, float]:
+    """Each query's median time in ms, one client on one kept-alive connection."""
+    conn = http.client.HTTPConnection("127.0.0.1", endpoint.port, timeout=timeout)
+    out: dict[str, float] = {}
+    try:
+        for name, (query, accept) in mix.items():
+            times = []
+            for _ in range(repeats):
+                started = time.perf_counter()
+                endpoint.get(query, accept, timeout, conn)
+                times.append((time.perf_counter() - started) * 1000)
+            out[name] = statistics.median(times)
+    finally:
+        conn.close()
+    return out
+
+
 def counts(
     endpoint: Endpoint, mix: dict[str, tuple[str, str]], timeout: float
 ) -> dict[str, object]:
@@ -102,6 +123,22 @@ def counts(
         status, body = endpoint.get(query, accept, timeout)
         out[name] = mix_bench.result_count(body, accept) if status == 200 else f"HTTP {status}"
     return out
+
+
+def settle(pid: int, limit: float = 90.0) -> float:
+    """Wait until a just-started server has done its start-up work (each server process
+    builds the search and list index from the store, ~2-3 s of CPU each), so that the
+    windows measure queries, not that: until its processes use under 5% of a core over a
+    second. Returns the seconds waited."""
+    started = time.monotonic()
+    before = sum(mix_bench.tree_cpu_seconds(pid).values())
+    while time.monotonic() - started < limit:
+        time.sleep(1.0)
+        now = sum(mix_bench.tree_cpu_seconds(pid).values())
+        if now - before < 0.05:
+            break
+        before = now
+    return time.monotonic() - started
 
 
 def front_end(name: str, store: Path, engine: str | None, cache: bool) -> mix_bench.Server:
@@ -129,9 +166,11 @@ def main() -> None:
     parser.add_argument("--clients", default="1,8")
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--timeout", type=float, default=60.0)
+    parser.add_argument("--repeats", type=int, default=9, help="runs of each query, per target")
     args = parser.parse_args()
     clients = [int(c) for c in args.clients.split(",")]
     rows: list[tuple[str, str, dict[int, float], dict[int, int]]] = []
+    per_query: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="kkg-bench-engines-") as tmp:
         work = Path(tmp)
         store, _, flow, base = mix_bench.prepare(args.triples, work, validate=False)
@@ -147,7 +186,7 @@ def main() -> None:
         try:
             for engine in engines:
                 started = time.monotonic()
-                push_current(settings, [engine.url], env=engine.credentials)
+                push_current(settings, [engine.url], env=engine.credentials, retire_after=0)
                 print(
                     f"pushed to {engine.kind} in {time.monotonic() - started:.1f} s",
                     file=sys.stderr,
@@ -169,6 +208,9 @@ def main() -> None:
                 server = target if isinstance(target, mix_bench.Server) else None
                 if server is not None:
                     server.start(120, work / f"{kind}-{label}.log".replace(" ", "-"))
+                    assert server.process is not None
+                    waited = settle(server.process.pid)
+                    print(f"  {kind} {label}: settled after {waited:.0f} s", file=sys.stderr)
                     endpoint = Endpoint(kind, server.port, "/sparql")
                 else:
                     endpoint = target  # type: ignore[assignment]
@@ -180,6 +222,10 @@ def main() -> None:
                         print(
                             f"  {kind} {label}: counts differ: {found} vs {reference}",
                             file=sys.stderr,
+                        )
+                    if label != "ours warm":
+                        per_query[f"{kind} {label}"] = latencies(
+                            endpoint, mix, args.repeats, args.timeout
                         )
                     rates, errors = {}, {}
                     for n in clients:
@@ -214,6 +260,12 @@ def main() -> None:
             ratio = f"{rates[n] / base_rate:.2f}x" if base_rate else "-"
             cells.append(f"{rates[n]:.1f} | {ratio}")
         print(f"| {kind} | {label} | {' | '.join(cells)} | {sum(errors.values())} |")
+    names = list(next(iter(per_query.values()), {}))
+    print("\nMedian ms per query, 1 client, cold:\n")
+    print("| target | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    for target, times in per_query.items():
+        print(f"| {target} | " + " | ".join(f"{times[n]:.1f}" for n in names) + " |")
 
 
 if __name__ == "__main__":

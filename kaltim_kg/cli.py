@@ -447,7 +447,8 @@ def serve(
 @engine_option
 @store_option
 def push(engines: tuple[str, ...], store_dir: Path | None) -> None:
-    """Publish the current generation to remote engines, switching it live at once."""
+    """Publish the current generation to remote engines, switching it live at once (the
+    previous push's union graph is dropped after the query timeout and a second)."""
     from kaltim_kg.store.push import push_current
 
     if not engines:

@@ -47,14 +47,16 @@ MULTIPROCESS_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"  # prometheus-client reads it
 
 
 def _worker_app(settings: Settings) -> Flask:
-    """Each worker process builds its app and starts its query processes before serving."""
-    from kaltim_kg.query.pool import pool_for
+    """Each worker process builds its app and starts its query runner before serving: its
+    query processes, or, over remote engines, only its connections (no query process then:
+    each would hold an in-memory copy of a store no query reads)."""
+    from kaltim_kg.query.runner import runner_for
     from kaltim_kg.web import browse, create_app, sparql
 
     die_with_parent()
     _allow_open_files(settings.max_connections + 256)
     app = create_app(settings)
-    pool_for(settings)
+    runner_for(settings)
     warmer = sparql.warmer(app)
     if warmer is not None:  # warm now, and each time a build or push goes live
         warmer.watch()

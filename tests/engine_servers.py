@@ -29,6 +29,10 @@ from kaltim_kg.config import Settings
 VIRTUOSO_USER = "dba"
 VIRTUOSO_PASSWORD = "dba"  # the fresh database's own; loopback only, gone after the tests
 STARTUP_SECONDS = 60.0
+# How long a push waits before dropping the previous push's union graph: past the time a
+# front end keeps its copy of the publication record (a test's front end, in this process,
+# may hold one an earlier test read), not a query timeout (tests' queries are quick).
+RETIRE_AFTER = 1.3
 
 
 def free_port() -> int:
@@ -234,5 +238,5 @@ def settings_on_engine(request: pytest.FixtureRequest, built) -> Settings:
     if request.param == "embedded":
         return settings
     server: EngineServer = request.getfixturevalue(f"{request.param}_server")
-    push_current(settings, [server.url], env=server.credentials)
+    push_current(settings, [server.url], env=server.credentials, retire_after=RETIRE_AFTER)
     return settings.with_overrides(engines=(server.url,))

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+from engine_servers import RETIRE_AFTER
 from sparql_support import make_store, numbered_triples
 
 from kaltim_kg.config import load_settings
@@ -157,7 +158,9 @@ def test_a_push_to_an_engine_is_warmed_too(engine_server, tmp_path):
 
     store = publish(tmp_path / "s", 40)
     settings = load_settings(env={}, store_dir=store.root, warm_queries=4)
-    push_current(settings, [engine_server.url], env=engine_server.credentials)
+    push_current(
+        settings, [engine_server.url], env=engine_server.credentials, retire_after=RETIRE_AFTER
+    )
     app = create_app(settings.with_overrides(engines=(engine_server.url,)), {"TESTING": True})
     client = app.test_client()
     warmer = sparql.warmer(app)
@@ -166,7 +169,9 @@ def test_a_push_to_an_engine_is_warmed_too(engine_server, tmp_path):
     warmer.wait(60)
     assert count_of(ask(client, POPULAR)) == 40
     publish(tmp_path / "s", 75)
-    push_current(settings, [engine_server.url], env=engine_server.credentials)
+    push_current(
+        settings, [engine_server.url], env=engine_server.credentials, retire_after=RETIRE_AFTER
+    )
     time.sleep(1.2)  # the front end rereads the publication record at most once a second
     warmer.check()
     run = warmer.wait(60)

@@ -9,10 +9,14 @@ import time
 from pathlib import Path
 
 import pytest
-from engine_servers import EngineServer, start_oxigraph, start_virtuoso
+from engine_servers import RETIRE_AFTER, EngineServer, start_oxigraph, start_virtuoso
+from live_server import running_server
 from sparql_support import make_store, numbered_triples
 
 from kaltim_kg.config import load_settings
+from kaltim_kg.engines.protocol import UNION_GRAPH, Publication
+from kaltim_kg.query.remote import RemoteEngines
+from kaltim_kg.query.worker import Job
 from kaltim_kg.store.push import push_current
 from kaltim_kg.web import create_app
 
@@ -28,7 +32,7 @@ def pushed(
     store = make_store(tmp_path / name, graphs)
     settings = load_settings(env={}, store_dir=store.root)
     credentials = servers[0].credentials
-    push_current(settings, [s.url for s in servers], env=credentials)
+    push_current(settings, [s.url for s in servers], env=credentials, retire_after=RETIRE_AFTER)
     return settings.with_overrides(engines=tuple(s.url for s in servers), **overrides)
 
 
@@ -65,6 +69,66 @@ def test_the_result_cache_is_keyed_by_the_pushed_generation(engine_server, tmp_p
     response = client.get("/sparql", query_string={"query": COUNT})
     assert response.headers["X-Cache"] == "miss"
     assert int(response.get_json()["results"]["bindings"][0]["n"]["value"]) == 75
+
+
+def test_the_default_graph_is_the_union_graph_the_push_wrote():
+    """One graph, not the list of ours, as the default graph: several times faster on both
+    engines (bench/RESULTS.md). An engine pushed without one is still asked with the list."""
+    engines = RemoteEngines(["oxigraph+http://127.0.0.1:9"])
+    ours = (G + "a", G + "b")
+    job = Job("SELECT * WHERE { ?s ?p ?o }", "json", 10)
+    with_union = engines._dataset(job, Publication("g1", ours, 10, UNION_GRAPH))
+    assert with_union.default_graphs == (UNION_GRAPH,)
+    assert with_union.named_graphs == ours  # GRAPH ?g still ranges over ours only
+    without = engines._dataset(job, Publication("g1", ours, 10, None))
+    assert (without.default_graphs, without.named_graphs) == (ours, ours)
+    asked = Job("SELECT * WHERE { ?s ?p ?o }", "json", 10, default_graphs=(G + "b",))
+    assert engines._dataset(asked, Publication("g1", ours, 10, UNION_GRAPH)).default_graphs == (
+        G + "b",
+    )
+
+
+def test_the_default_graph_counts_a_triple_two_graphs_share_once(engine_server, tmp_path):
+    shared = numbered_triples(30, "shared")
+    graphs = {G + "a": numbered_triples(50, "a") + shared, G + "b": shared}
+    settings = pushed(tmp_path, "s", graphs, [engine_server])
+    time.sleep(1.2)  # this process's runner may hold an earlier test's publication record
+    client = create_app(settings, {"TESTING": True}).test_client()
+    assert count(client) == 80  # as the embedded engine's union default graph says
+    per_graph = client.get(
+        "/sparql",
+        query_string={"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"},
+    )
+    assert int(per_graph.get_json()["results"]["bindings"][0]["n"]["value"]) == 110
+
+
+def _query_processes(group: int) -> list[int]:
+    """The kaltim-kg query processes in a process group."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue  # gone meanwhile
+        if int(fields[2]) == group and b"kaltim_kg.query.worker" in cmdline:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_serving_from_an_engine_starts_no_query_process(oxigraph_server, tmp_path):
+    """Each would copy a store no query reads into memory (2 x 2 of them, ~300 MB at 100k
+    triples), and take the cores the engine needs."""
+    settings = pushed(tmp_path, "s", {G + "a": numbered_triples(40)}, [oxigraph_server])
+    with running_server(settings.store_dir, "--workers", "1") as (process, _):
+        embedded = _query_processes(process.pid)
+    assert embedded  # the embedded mode has them: the check can see them
+    with running_server(settings.store_dir, "--workers", "1", "--engine", oxigraph_server.url) as (
+        process,
+        _,
+    ):
+        time.sleep(1.0)  # a process started on the way up would be there by now
+        assert _query_processes(process.pid) == []
 
 
 def _cpu_seconds(pid: int) -> float:

@@ -155,6 +155,11 @@ class EngineHTTP:
         deadline = time.monotonic() + timeout
         headers = dict(headers or {})
         attempts = 2 if repeatable else 1
+        if authenticate and self._digest is not None and not self._digest.nonce and body:
+            # Fetch the challenge with a bodiless GET first: Virtuoso answers an unsigned
+            # write with 401 before reading its body and resets the connection when the body
+            # is large (a 20 MB graph upload failed so as the first write of a push).
+            self._challenge(path, deadline)
         for attempt in range(3):
             if authenticate and self._digest is not None:
                 authorization = self._digest.header(method, path)
@@ -178,6 +183,12 @@ class EngineHTTP:
                 )
             return response
         raise EngineError(f"{self.address.url}: authentication failed")  # pragma: no cover
+
+    def _challenge(self, path: str, deadline: float) -> None:
+        assert self._digest is not None
+        response = self._send("GET", path, None, {"Accept": "*/*"}, deadline, 1_000_000, 2)
+        if response.status == 401:
+            self._digest.accept(response.header("WWW-Authenticate"))
 
     def _send(
         self,

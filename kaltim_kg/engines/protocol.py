@@ -32,6 +32,19 @@ PUBLICATION_GRAPH = "urn:kaltim-kg:publication"
 _P = "urn:kaltim-kg:"
 # A graph that never holds anything: the dataset of a request that names none of ours.
 EMPTY_GRAPH = "urn:kaltim-kg:empty"
+# Every triple of the push's graphs, once: the default graph of the front end's queries.
+# Both engines answer from one graph several times faster than from a list of them as the
+# default graph (Oxigraph server's aggregations 8x, bench/RESULTS.md), at the cost of
+# holding each triple twice. Named per generation: a push writes a new one, never moves it.
+UNION_GRAPH = "urn:kaltim-kg:union:"
+# How stale a front end's copy of the publication record may be, in seconds.
+RECORD_SECONDS = 1.0
+
+
+def union_graph(generation: str) -> str:
+    return UNION_GRAPH + generation
+
+
 JSON_RESULTS = "application/sparql-results+json"
 _VIRTUOSO_QUERY_ERROR = re.compile(r"Virtuoso (37|22|42)\w{3} Error")
 N_TRIPLES = "application/n-triples"
@@ -45,6 +58,7 @@ class Publication:
     generation: str
     graphs: tuple[str, ...]
     quads: int
+    union: str | None = None  # the graph holding them all (None: pushed without one)
 
 
 @dataclass(frozen=True)
@@ -123,9 +137,10 @@ class EngineClient:
     def publication(self, timeout: float = 10.0) -> Publication | None:
         """What the last push put live here; None when nothing was ever pushed."""
         query = (
-            f"SELECT ?generation ?graph ?quads WHERE {{ GRAPH <{PUBLICATION_GRAPH}> {{ "
+            f"SELECT ?generation ?graph ?quads ?merged WHERE {{ GRAPH <{PUBLICATION_GRAPH}> {{ "
             f"<{PUBLICATION_GRAPH}> <{_P}generation> ?generation ; <{_P}quads> ?quads . "
-            f"OPTIONAL {{ <{PUBLICATION_GRAPH}> <{_P}graph> ?graph }} }} }}"
+            f"OPTIONAL {{ <{PUBLICATION_GRAPH}> <{_P}graph> ?graph }} "
+            f"OPTIONAL {{ <{PUBLICATION_GRAPH}> <{_P}union> ?merged }} }} }}"
         )
         body = self.select(query, None, timeout, 16_000_000)
         try:
@@ -133,8 +148,12 @@ class EngineClient:
             if not rows:
                 return None
             graphs = sorted({row["graph"]["value"] for row in rows if "graph" in row})
+            union = next((r["merged"]["value"] for r in rows if "merged" in r), None)
             return Publication(
-                rows[0]["generation"]["value"], tuple(graphs), int(rows[0]["quads"]["value"])
+                rows[0]["generation"]["value"],
+                tuple(graphs),
+                int(rows[0]["quads"]["value"]),
+                union,
             )
         except (ValueError, KeyError, TypeError, IndexError) as exc:
             raise EngineFailed(f"engine {self.url}: its publication record cannot be read") from exc
@@ -183,10 +202,14 @@ class EngineClient:
         self._write("POST", self.address.update_path, body, content_type, what)
 
 
-def publication_triples(generation: str, graphs: Sequence[str], quads: int) -> str:
+def publication_triples(
+    generation: str, graphs: Sequence[str], quads: int, union: str | None
+) -> str:
     """The publication record, as N-Triples."""
     lines = [f'<{PUBLICATION_GRAPH}> <{_P}generation> "{generation}" .']
     integer = "http://www.w3.org/2001/XMLSchema#integer"
     lines.append(f'<{PUBLICATION_GRAPH}> <{_P}quads> "{int(quads)}"^^<{integer}> .')
     lines += [f"<{PUBLICATION_GRAPH}> <{_P}graph> <{g}> ." for g in graphs]
+    if union is not None:
+        lines.append(f"<{PUBLICATION_GRAPH}> <{_P}union> <{union}> .")
     return "\n".join(lines) + "\n"

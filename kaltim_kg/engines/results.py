@@ -68,9 +68,8 @@ def _only_typed_literals(body: bytes, latin1_names: bool) -> bool:
     if any(form in body for form in _NEEDS_REWRITE):
         return False
     head = body[: body.find(b'"results"')]
-    return not (latin1_names and not head.isascii()) and b'"typed-literal"' not in body.replace(
-        _TYPED, b""
-    )
+    mangled = latin1_names and (not head.isascii() or b"\\u" in head)  # as bytes or \u escapes
+    return not mangled and b'"typed-literal"' not in body.replace(_TYPED, b"")
 
 
 def standard_json(body: bytes, latin1_names: bool = False) -> bytes:

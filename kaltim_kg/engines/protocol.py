@@ -32,10 +32,11 @@ PUBLICATION_GRAPH = "urn:kaltim-kg:publication"
 _P = "urn:kaltim-kg:"
 # A graph that never holds anything: the dataset of a request that names none of ours.
 EMPTY_GRAPH = "urn:kaltim-kg:empty"
-# Every triple of the push's graphs, once: the default graph of the front end's queries.
-# Both engines answer from one graph several times faster than from a list of them as the
-# default graph (Oxigraph server's aggregations 8x, bench/RESULTS.md), at the cost of
-# holding each triple twice. Named per generation: a push writes a new one, never moves it.
+# Every triple of the push's graphs, once: the default graph of the front end's queries on
+# Oxigraph server, which answers from one graph several times faster than from a list of
+# them (the aggregation 8x, bench/RESULTS.md), at the cost of holding each triple twice
+# (Virtuoso gets none: engines/publication.py, `_union_for`). Named per generation: a push
+# writes a new one, never moves it.
 UNION_GRAPH = "urn:kaltim-kg:union:"
 # How stale a front end's copy of the publication record may be, in seconds.
 RECORD_SECONDS = 1.0

@@ -8,8 +8,8 @@ the engine's answer is parsed into the same objects and written by the same code
 connection closed, and Virtuoso told its own `timeout`) and answered 503.
 
 The engine sees a query with our prefixes and the endpoint's base declared in front, and
-our graphs as the protocol dataset: the default graph is their union (the union graph the
-push wrote, or the list of them for a push that wrote none) and GRAPH ?g ranges over them
+our graphs as the protocol dataset: the default graph is their union (on Oxigraph server
+the union graph the push wrote, on Virtuoso the list of them) and GRAPH ?g ranges over them
 only, never over Virtuoso's system graphs, the staging graphs of a push running meanwhile,
 or the publication record. Which graphs those are, and the generation they hold,
 each replica says in its publication record (read at most once a second).

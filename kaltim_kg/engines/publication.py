@@ -3,12 +3,12 @@
 Every named graph of the generation, and the new publication record, is uploaded (Graph
 Store protocol PUT) under a staging name `urn:kaltim-kg:staging:{graph}`, which no query of
 the front end can see (it sends our graphs as the protocol dataset, never the staging
-ones). On Oxigraph server so is the union of them all, each triple once
-(`union_graph(generation)`, named for the generation: the default graph the front end
-queries, as one graph is answered several times faster than a list of them), which the
-publication record names. The staged counts must equal the generation's manifest, graph
-by graph; then one transaction moves each staged graph onto its real name and empties the graphs the previous
-push had that this one has not: on Oxigraph server one SPARQL Update request (MOVE, DROP),
+ones). On Oxigraph server the union of them all, each triple once, is uploaded too, under
+a name of its own for the generation (`union_graph`), which no front end asks before the
+publication record names it: the default graph the front end queries there, as one graph
+is answered several times faster than a list of them. The staged counts must equal the
+generation's manifest, graph by graph; then one transaction moves each staged graph onto
+its real name and empties the graphs the previous push had that this one has not: on Oxigraph server one SPARQL Update request (MOVE, DROP),
 on Virtuoso one SQL procedure call through isql (its SPARQL MOVE commits as it goes; see
 `isql`). A reader sees the previous push whole until the switch commits and this one whole
 after it. A push that fails before the switch drops what it staged and changes nothing a
